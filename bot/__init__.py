@@ -1,0 +1,1 @@
+"""Zicht: the chat assistant of Sittard-Geleen. Kept empty on purpose: the Rasa env imports bot.nlu."""
