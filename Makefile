@@ -1,0 +1,91 @@
+# Zicht — the two commands a new engineer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY310 = $(shell scripts/find-python 3.10)
+PY312 = $(shell scripts/find-python 3.12)
+APP_VENV := .venv
+RASA_VENV := .venv-rasa
+APP_PY := $(APP_VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/zicht.tar.gz
+DOMAIN := var/domain/domain.yml
+TRAINING_DATA := $(shell find data -name '*.yml' 2>/dev/null) config.yml domain.yml $(wildcard bot/nlu/*.py)
+NLU_LANGUAGES := $(basename $(notdir $(wildcard tests/nlu/*.yml)))
+RASA_ENV := RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=$(CURDIR)
+RASA_DATA := data/nlu data/rules
+VALIDATION_DATA := $(RASA_DATA) tests/validation
+
+.PHONY: help install run train lint format validate test test-stories test-nlu test-python bench clean
+
+help:
+	@echo "make run    set up everything and run Zicht on http://127.0.0.1:8080"
+	@echo "make test   set up everything and run the whole test suite"
+	@echo "other: install train lint format validate test-stories test-nlu test-python bench clean"
+
+install: $(APP_VENV)/.installed $(RASA_VENV)/.installed
+
+# The app env (Python 3.12): bot + actions, pinned by requirements/app.lock.
+$(APP_VENV)/.installed: pyproject.toml requirements/app.lock
+	@test -n "$(PY312)" || { echo "Python 3.12 is needed for the app environment." >&2; exit 1; }
+	$(PY312) -m venv $(APP_VENV)
+	$(APP_PY) -m pip install --quiet --upgrade pip
+	$(APP_PY) -m pip install --quiet -c requirements/app.lock -e '.[dev]'
+	touch $@
+
+# The Rasa env (Python 3.10): Rasa Open Source 3.6.21 + langdetect, pinned by requirements/rasa.lock.
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -n "$(PY310)" || { echo "Python 3.10 is needed for Rasa 3.6.21." >&2; exit 1; }
+	$(PY310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RASA_VENV)/bin/python -m pip install --quiet -r requirements/rasa.lock
+	touch $@
+
+$(DOMAIN): domain.yml $(wildcard data/texts/*.yml) bot/texts/build_domain.py $(APP_VENV)/.installed
+	$(APP_PY) -m bot.texts.build_domain var/domain
+
+# Trains only when the model is missing or its training data changed.
+$(MODEL): $(TRAINING_DATA) $(DOMAIN) $(RASA_VENV)/.installed
+	$(RASA_ENV) $(RASA) train --config config.yml --domain var/domain --data $(RASA_DATA) \
+		--out models --fixed-model-name zicht
+	touch $@
+
+train: $(MODEL)
+
+run: install $(MODEL)
+	$(APP_PY) -m bot.run
+
+lint: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/ruff format --check .
+
+format: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/ruff check --fix .
+	$(APP_VENV)/bin/ruff format .
+
+validate: $(DOMAIN) $(RASA_VENV)/.installed
+	$(RASA_ENV) $(RASA) data validate --fail-on-warnings --config config.yml --domain var/domain \
+		--data $(VALIDATION_DATA)
+
+test-stories: $(MODEL)
+	$(RASA_ENV) $(RASA) test core --model $(MODEL) --stories tests/stories \
+		--fail-on-prediction-errors --out results/stories
+
+test-nlu: $(MODEL) $(APP_VENV)/.installed
+	@mkdir -p results
+	@for lang in $(NLU_LANGUAGES); do \
+		$(RASA_ENV) $(RASA) test nlu --model $(MODEL) --nlu tests/nlu/$$lang.yml \
+			--out results/nlu/$$lang >/dev/null 2>results/nlu-$$lang.log || { cat results/nlu-$$lang.log; exit 1; }; \
+	done
+	$(APP_PY) -m benchmarks.nlu_report results/nlu $(NLU_LANGUAGES)
+
+test-python: $(MODEL) $(APP_VENV)/.installed
+	$(APP_PY) -m pytest
+
+test: install lint validate test-stories test-nlu test-python
+
+bench: install $(MODEL)
+	$(APP_PY) -m benchmarks.chat_latency
+
+clean:
+	rm -rf results var/domain .pytest_cache .ruff_cache

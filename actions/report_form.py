@@ -1,0 +1,267 @@
+"""Validation of the report form: reads buttons and free text, checks the place, builds the summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.interpretation import has_keyword, match_all, match_one, unique
+from actions.summary import SKIPPED, build_summary
+from actions.tracker_values import (
+    DANGER_CONFIDENCE,
+    entity,
+    free_answer,
+    language_of,
+    latest_intent,
+    latest_text,
+)
+from bot.reports.places import extract_place_from_address, resolve_place
+from bot.reports.records import SIGN_IDS
+from bot.texts import label
+
+MUNICIPALITY = "Sittard-Geleen"
+CHOICE_SLOTS = ("time_of_day", "frequency", "since_when")
+OPTIONAL_SLOTS = ("vehicles", "persons", "description")
+EDITABLE_SLOTS = ("signs", "location_address", "location_place", *CHOICE_SLOTS, *OPTIONAL_SLOTS)
+Result = dict[str, Any]
+
+
+class ValidateReportForm(FormValidationAction):
+    """Validates every answer of `report_form`; nothing is stored until the person confirms."""
+
+    def name(self) -> str:
+        return "validate_report_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        slots = list(domain_slots)
+        if "other" not in (tracker.get_slot("signs") or []):
+            slots.remove("signs_other")
+        if tracker.get_slot("confirm") != "edit":
+            slots.remove("edit_field")
+        return slots
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("requested_slot") not in (None, "danger_now") and _danger_in(tracker):
+            dispatcher.utter_message(response="utter_danger")
+        events = await super().run(dispatcher, tracker, domain)
+        slots = {**tracker.slots}
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        before_confirm = [name for name in required if name not in ("confirm", "edit_field")]
+        if all(slots.get(name) is not None for name in before_confirm):
+            events.append(SlotSet("summary", build_summary(slots, language_of(tracker))))
+        return events
+
+    def validate_danger_now(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        language = language_of(tracker)
+        choice = entity(tracker, "choice")
+        text = latest_text(tracker)
+        intent, confidence = latest_intent(tracker)
+        danger = choice == "yes" or (intent == "danger" and confidence >= DANGER_CONFIDENCE)
+        if not choice and text:
+            danger = danger or (has_keyword(text, language, "yes_words") and not _said_no(text, language))
+        if danger:
+            dispatcher.utter_message(response="utter_danger")
+            return {"danger_now": "yes"}
+        if choice == "no" or (text and _said_no(text, language)):
+            return {"danger_now": "no"}
+        dispatcher.utter_message(response="utter_not_understood_choice")
+        return {"danger_now": None}
+
+    def validate_signs(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        return self._add_signs(dispatcher, tracker, previous=[])
+
+    def validate_signs_done(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        language = language_of(tracker)
+        text = latest_text(tracker)
+        if entity(tracker, "choice") == "done" or (
+            not entity(tracker, "sign") and text and has_keyword(text, language, "done")
+        ):
+            return {"signs_done": "done"}
+        result = self._add_signs(dispatcher, tracker, previous=tracker.get_slot("signs") or [])
+        return {**result, "signs_done": None}
+
+    def validate_signs_other(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        answer = free_answer(value)
+        if answer is None:
+            dispatcher.utter_message(response="utter_not_understood_choice")
+        return {"signs_other": answer}
+
+    def validate_location_address(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        answer = free_answer(value)
+        if answer is None:
+            dispatcher.utter_message(response="utter_not_understood_choice")
+            return {"location_address": None}
+        match = extract_place_from_address(answer)
+        if match.status == "outside":
+            dispatcher.utter_message(response="utter_location_outside")
+            return {"location_address": None}
+        result: Result = {"location_address": answer}
+        if match.status == "inside" and match.place:
+            result |= {"location_place": match.place, "location_postcode": match.postcode}
+        return result
+
+    def validate_location_place(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        text = entity(tracker, "choice") or free_answer(value) or ""
+        match = resolve_place(text)
+        if match.status == "inside" and (match.place or match.postcode):
+            place = match.place or _place_for_postcode(match.postcode)
+            return {"location_place": place, "location_postcode": match.postcode}
+        response = "utter_location_outside" if match.status == "outside" else "utter_location_unknown"
+        dispatcher.utter_message(response=response)
+        return {"location_place": None, "location_postcode": None}
+
+    def validate_time_of_day(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        return _choice_or_text("time_of_day", value, dispatcher, tracker)
+
+    def validate_frequency(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        return _choice_or_text("frequency", value, dispatcher, tracker)
+
+    def validate_since_when(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        return _choice_or_text("since_when", value, dispatcher, tracker)
+
+    def validate_vehicles(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        return _optional_text("vehicles", value, tracker)
+
+    def validate_persons(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        return _optional_text("persons", value, tracker)
+
+    def validate_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        return _optional_text("description", value, tracker)
+
+    def validate_edit_field(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        language = language_of(tracker)
+        field = entity(tracker, "field") or match_one(latest_text(tracker), language, "fields")
+        if field not in EDITABLE_SLOTS:
+            dispatcher.utter_message(response="utter_not_understood_choice")
+            return {"edit_field": None}
+        reset: Result = {field: None, "edit_field": None, "confirm": None}
+        if field == "signs":
+            reset |= {"signs_done": None, "signs_other": None}
+        if field == "location_place":
+            reset |= {"location_postcode": None}
+        return reset
+
+    def validate_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        language = language_of(tracker)
+        choice = entity(tracker, "choice")
+        text = latest_text(tracker)
+        intent, _ = latest_intent(tracker)
+        if choice == "edit" or (not choice and text and has_keyword(text, language, "edit")):
+            return {"confirm": "edit"}
+        if choice == "send" or intent == "affirm" or (text and has_keyword(text, language, "send")):
+            return {"confirm": "send"}
+        dispatcher.utter_message(response="utter_not_understood_choice")
+        return {"confirm": None}
+
+    def _add_signs(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, previous: list[str]
+    ) -> Result:
+        """Signs from a button, or every sign named in free text; unknown text is 'other'."""
+        language = language_of(tracker)
+        chosen = entity(tracker, "sign")
+        text = latest_text(tracker)
+        result: Result = {}
+        if chosen in SIGN_IDS:
+            new = [chosen]
+        elif text:
+            new = match_all(text, language, "signs") or ["other"]
+            if new == ["other"] or "other" in previous:
+                result["signs_other"] = text[:1000]
+        else:
+            dispatcher.utter_message(response="utter_not_understood_choice")
+            return {"signs": previous or None}
+        signs = unique([*previous, *new])
+        for sign in new:
+            if sign not in previous:
+                dispatcher.utter_message(
+                    response="utter_sign_added", sign=label(language, "signs", sign)
+                )
+        return {**result, "signs": signs}
+
+
+def _said_no(text: str, language: str) -> bool:
+    return has_keyword(text, language, "no_words")
+
+
+def _danger_in(tracker: Tracker) -> bool:
+    """Acute danger named in the latest message: 112 comes first, the form continues."""
+    intent, confidence = latest_intent(tracker)
+    text = latest_text(tracker)
+    if intent == "danger" and confidence >= DANGER_CONFIDENCE:
+        return True
+    return bool(text) and has_keyword(text, language_of(tracker), "danger")
+
+
+def _choice_or_text(
+    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Result:
+    """A button choice, a choice recognised in free text, or else the free text as typed."""
+    choice = entity(tracker, "choice")
+    if choice:
+        return {slot: choice}
+    answer = free_answer(value)
+    if answer is None:
+        dispatcher.utter_message(response="utter_not_understood_choice")
+        return {slot: None}
+    return {slot: match_one(answer, language_of(tracker), slot) or answer}
+
+
+def _optional_text(slot: str, value: Any, tracker: Tracker) -> Result:
+    """Optional free text: the skip button, a 'no/skip' answer or a description."""
+    if entity(tracker, "choice") == SKIPPED:
+        return {slot: SKIPPED}
+    answer = free_answer(value)
+    if answer is None or _is_skip(answer, language_of(tracker)):
+        return {slot: SKIPPED}
+    return {slot: answer}
+
+
+def _is_skip(answer: str, language: str) -> bool:
+    return len(answer.split()) <= 3 and has_keyword(answer, language, "skip")
+
+
+def _place_for_postcode(postcode: str | None) -> str:
+    """Only a postcode was given: the place is known to be in the municipality."""
+    return MUNICIPALITY if postcode else ""
+

@@ -1,0 +1,120 @@
+"""Configuration of the reports store, read from the environment.
+
+DATABASE_URL          SQLAlchemy URL; default sqlite:///<var>/zicht.db. postgres:// and
+                      postgresql:// are rewritten to postgresql+psycopg:// (psycopg 3).
+ZICHT_CODE_KEY        the reference-code HMAC key, hex (at least 16 bytes; 32 recommended), or
+ZICHT_CODE_KEY_FILE   a file holding it (raw bytes, or hex text); default <var>/secrets/code.key,
+                      created with 32 random bytes and mode 0600 when missing.
+ZICHT_VAR_DIR         the writable data folder; default <repo>/var.
+
+Losing the code key makes every stored reference code useless: back it up with the database,
+but never in the same place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.reports.codes import MIN_KEY_BYTES
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+KEY_BYTES = 32
+_PSYCOPG_ALIASES = frozenset({"postgres", "postgresql"})
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    database_url: str = field(repr=False)
+    code_key: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
+        if not isinstance(self.code_key, bytes) or len(self.code_key) < MIN_KEY_BYTES:
+            raise ValueError(f"the code key must be at least {MIN_KEY_BYTES} bytes")
+
+    def __repr__(self) -> str:
+        shown = make_url(self.database_url).render_as_string(hide_password=True)
+        return f"StoreConfig(database_url={shown!r}, code_key=<hidden>)"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> StoreConfig:
+        env = os.environ if environ is None else environ
+        var_dir = Path(env.get("ZICHT_VAR_DIR") or REPO_ROOT / "var")
+        url = env.get("DATABASE_URL")
+        if not url:
+            _make_private_dir(var_dir)
+            url = f"sqlite:///{var_dir / 'zicht.db'}"
+        hex_key = env.get("ZICHT_CODE_KEY")
+        if hex_key:
+            key = _parse_hex_key(hex_key, "ZICHT_CODE_KEY")
+        else:
+            key_file = Path(env.get("ZICHT_CODE_KEY_FILE") or var_dir / "secrets" / "code.key")
+            key = load_or_create_key(key_file)
+        return cls(database_url=url, code_key=key)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL: postgres:// and postgresql:// become postgresql+psycopg://."""
+    parsed = make_url(url)
+    if parsed.drivername in _PSYCOPG_ALIASES:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read the key file, creating it (32 random bytes, mode 0600) if it does not exist yet."""
+    if not path.exists():
+        _create_key_file(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning("the code key file %s is readable by others (mode %o); use 0600", path, mode)
+    data = path.read_bytes()
+    text = data.strip()
+    if len(text) >= 2 * MIN_KEY_BYTES and all(c in b"0123456789abcdefABCDEF" for c in text):
+        return _parse_hex_key(text.decode("ascii"), str(path))
+    if len(data) < MIN_KEY_BYTES:
+        raise ValueError(f"the code key in {path} is shorter than {MIN_KEY_BYTES} bytes")
+    return data
+
+
+def _create_key_file(path: Path) -> None:
+    # Write to a private temporary file, then link it into place: a concurrent starter either
+    # wins the link or reads the complete key of whoever did, never a half-written one.
+    _make_private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(KEY_BYTES))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _make_private_dir(path: Path) -> None:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _parse_hex_key(text: str, source: str) -> bytes:
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"{source} is not valid hex") from exc
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"{source} is shorter than {MIN_KEY_BYTES} bytes")
+    return key

@@ -1,0 +1,209 @@
+"""Start the whole system: Rasa (Python 3.10 env), the action server and the web app.
+
+`python -m bot.run` is what `make run` calls. All three bind to loopback; only the web app is
+meant to be exposed (behind a TLS proxy in production). Ctrl-C stops everything cleanly.
+The same `System` class starts the real processes for the end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from bot.reports import ReportStore, StoreConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+RASA_BIN = Path(os.environ.get("ZICHT_RASA_BIN", ROOT / ".venv-rasa" / "bin" / "rasa"))
+MODEL = Path(os.environ.get("ZICHT_MODEL", ROOT / "models" / "zicht.tar.gz"))
+QUIET_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+def free_port() -> int:
+    """A free TCP port on loopback (for tests and benchmarks that run beside `make run`)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Ports:
+    web: int = 8080
+    rasa: int = 5005
+    actions: int = 5055
+
+
+@dataclass
+class System:
+    """The three processes of Zicht; `logs` collects their output when a folder is given."""
+
+    ports: Ports = field(default_factory=Ports)
+    env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _files: list[IO[bytes]] = field(default_factory=list)
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.web}"
+
+    def _environment(self) -> dict[str, str]:
+        env = {**os.environ, **QUIET_ENV, **self.env}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env["ZICHT_ACTION_ENDPOINT"] = f"http://127.0.0.1:{self.ports.actions}/webhook"
+        env["ZICHT_RASA_URLS"] = f"http://127.0.0.1:{self.ports.rasa}"
+        env["ZICHT_ACTIONS_URL"] = f"http://127.0.0.1:{self.ports.actions}"
+        env["ZICHT_WEB_PORT"] = str(self.ports.web)
+        env["SANIC_HOST"] = "127.0.0.1"
+        return env
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        output: IO[bytes] | int | None = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            handle = (self.log_dir / f"{name}.log").open("ab")
+            self._files.append(handle)
+            output = handle
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self._environment(),
+            stdout=output,
+            stderr=subprocess.STDOUT if output is not None else None,
+            start_new_session=True,
+        )
+
+    def start(self) -> None:
+        if not MODEL.exists():
+            raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
+        with ReportStore(StoreConfig.from_env(self._environment())) as store:
+            store.migrate()
+        self._spawn(
+            "actions",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)],
+        )
+        self._spawn(
+            "rasa",
+            [
+                str(RASA_BIN),
+                "run",
+                "--model",
+                str(MODEL),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.ports.rasa),
+                "--endpoints",
+                str(ROOT / "endpoints.yml"),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+            ],
+        )
+        self._spawn("web", [sys.executable, "-m", "bot.web"])
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.web_url}/healthz", timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait_until_healthy(self, timeout: float = 180.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with code {process.returncode}")
+            if self.healthy():
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"Zicht was not healthy within {timeout:.0f} s")
+
+    def stop(self, grace: float = 15.0) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        for handle in self._files:
+            handle.close()
+        self._files.clear()
+
+    def stop_one(self, name: str) -> None:
+        process = self.processes[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def running(system: System, timeout: float = 180.0) -> Iterator[System]:
+    system.start()
+    try:
+        system.wait_until_healthy(timeout)
+        yield system
+    finally:
+        system.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run Zicht: Rasa, action server and web app.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ZICHT_WEB_PORT", 8080)))
+    args = parser.parse_args()
+    system = System(ports=Ports(web=args.port))
+    stop = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    system.start()
+    try:
+        print("Starting Rasa, the action server and the web app …", flush=True)
+        deadline = time.monotonic() + 300
+        while not stop and not system.healthy():
+            if any(p.poll() is not None for p in system.processes.values()):
+                raise SystemExit("A process stopped during start-up; see its output above.")
+            if time.monotonic() > deadline:
+                raise SystemExit("Zicht did not become healthy within 300 s.")
+            time.sleep(0.5)
+        if not stop:
+            print(f"\nZicht is running: {system.web_url}  (Ctrl-C stops everything)\n", flush=True)
+        while not stop:
+            if any(p.poll() is not None for p in system.processes.values()):
+                print("A process stopped unexpectedly; stopping the others.", flush=True)
+                break
+            time.sleep(0.5)
+    finally:
+        print("Stopping …", flush=True)
+        system.stop()
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

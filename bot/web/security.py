@@ -1,0 +1,65 @@
+"""Middlewares: security headers on every response, and no details of unexpected errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import MutableMapping
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from bot.web import keys
+
+log = logging.getLogger(__name__)
+
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+NO_STORE_PATHS = ("/", "/healthz")
+
+
+def content_security_policy(frame_ancestors: str) -> str:
+    """The page may load only its own files; nothing may frame it except the allow-list."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        f"frame-ancestors {frame_ancestors}"
+    )
+
+
+def _apply(headers: MutableMapping[str, str], request: web.Request) -> None:
+    config = request.app[keys.CONFIG]
+    headers["Content-Security-Policy"] = content_security_policy(config.frame_ancestors)
+    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Server"] = "Zicht"
+    if request.path in NO_STORE_PATHS or request.path.startswith("/api/"):
+        headers["Cache-Control"] = "no-store"
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Add the security headers to every answer, errors and 404s included."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _apply(exc.headers, request)
+        raise
+    _apply(response.headers, request)
+    return response
+
+
+@web.middleware
+async def hide_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer unexpected exceptions with a bare 500; log the exception type, nothing else."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        log.error("unexpected error in a request handler (%s)", type(exc).__name__)
+        return web.json_response({"error": "internal"}, status=500)

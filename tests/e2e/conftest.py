@@ -1,0 +1,89 @@
+"""Starts the real system (Rasa, action server, web app) once for the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.reports import ReportStore, StoreConfig
+from bot.run import MODEL, Ports, System, free_port, running
+
+
+@dataclass
+class Reply:
+    status: int
+    messages: list[dict[str, Any]]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.get("text") or "" for m in self.messages)
+
+    @property
+    def payloads(self) -> list[str]:
+        return [b["payload"] for m in self.messages for b in m.get("buttons") or []]
+
+
+class Chat:
+    """One conversation through POST /api/chat, as the widget does it."""
+
+    def __init__(self, base_url: str, lang: str | None = None) -> None:
+        self.base_url = base_url
+        self.session_id = secrets.token_urlsafe(24)
+        self.lang = lang
+
+    def send(self, text: str, headers: dict[str, str] | None = None) -> Reply:
+        body = {"session_id": self.session_id, "text": text}
+        if self.lang:
+            body["lang"] = self.lang
+        return post_json(f"{self.base_url}/api/chat", body, headers)
+
+
+def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> Reply:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return Reply(response.status, json.loads(response.read()).get("messages", []))
+    except urllib.error.HTTPError as error:
+        payload = json.loads(error.read() or b"{}")
+        return Reply(error.code, payload.get("messages", []))
+
+
+@pytest.fixture(scope="session")
+def zicht(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
+    var = tmp_path_factory.mktemp("var")
+    system = System(
+        ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()),
+        env={"ZICHT_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'zicht.db'}"},
+        log_dir=Path(var) / "logs",
+    )
+    with running(system, timeout=240):
+        yield system
+
+
+@pytest.fixture(scope="session")
+def store(zicht: System) -> Iterator[ReportStore]:
+    with ReportStore(StoreConfig.from_env(zicht._environment())) as report_store:
+        yield report_store
+
+
+@pytest.fixture
+def chat_nl(zicht: System) -> Chat:
+    return Chat(zicht.web_url, lang="nl")
+
+
+@pytest.fixture
+def chat_en(zicht: System) -> Chat:
+    return Chat(zicht.web_url, lang="en-GB")
