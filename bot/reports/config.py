@@ -13,6 +13,7 @@ but never in the same place.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -98,10 +99,8 @@ def _create_key_file(path: Path) -> None:
             fh.write(secrets.token_bytes(KEY_BYTES))
             fh.flush()
             os.fsync(fh.fileno())
-        try:
+        with contextlib.suppress(FileExistsError):  # another process was first: use its key
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -53,9 +53,7 @@ class Report(Base):
     signs_other: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["signs_other"]))
     location_address: Mapped[str] = mapped_column(String(MAX_LENGTHS["location_address"]))
     location_place: Mapped[str] = mapped_column(String(MAX_LENGTHS["location_place"]))
-    location_postcode: Mapped[str | None] = mapped_column(
-        String(MAX_LENGTHS["location_postcode"])
-    )
+    location_postcode: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["location_postcode"]))
     time_of_day: Mapped[str] = mapped_column(String(MAX_LENGTHS["time_of_day"]))
     frequency: Mapped[str] = mapped_column(String(MAX_LENGTHS["frequency"]))
     since_when: Mapped[str] = mapped_column(String(MAX_LENGTHS["since_when"]))

@@ -89,16 +89,73 @@ MUNICIPALITY = "Sittard-Geleen"
 # inside a sentence. They are never matched with typos.
 _WORD_LIKE = frozenset({"born", "kluis", "echt", "beek", "stein"})
 _PREPOSITIONS = frozenset(
-    "in te bij uit naar nabij omgeving richting near at from around im bei aus nach um w we z ze"
-    " kolo obok dans pres em cerca".split()
+    {
+        "in",
+        "te",
+        "bij",
+        "uit",
+        "naar",
+        "nabij",
+        "omgeving",
+        "richting",
+        "near",
+        "at",
+        "from",
+        "around",
+        "im",
+        "bei",
+        "aus",
+        "nach",
+        "um",
+        "w",
+        "we",
+        "z",
+        "ze",
+        "kolo",
+        "obok",
+        "dans",
+        "pres",
+        "em",
+        "cerca",
+    }
 )
 _QUALIFIERS = frozenset(
-    "centrum noord zuid oost west center centre city dorp stad zentrum".split()
+    {
+        "centrum",
+        "noord",
+        "zuid",
+        "oost",
+        "west",
+        "center",
+        "centre",
+        "city",
+        "dorp",
+        "stad",
+        "zentrum",
+    }
 )
-_ARTICLES = frozenset("de het een der die das den dem des ein eine einen the a an".split())
+_ARTICLES = frozenset(
+    {
+        "de",
+        "het",
+        "een",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einen",
+        "the",
+        "a",
+        "an",
+    }
+)
 # Everyday words within typo distance of a place name.
 _NOT_TYPOS = frozenset(
-    "gelegen geleden gelezen geleend gelden gemeen gelesen bochten sitter".split()
+    {"gelegen", "geleden", "gelezen", "geleend", "gelden", "gemeen", "gelesen", "bochten", "sitter"}
 )
 _FUZZY_CUTOFF = 0.8
 _FUZZY_MIN_LENGTH = 5
@@ -263,10 +320,7 @@ def _close_name(key: str) -> str | None:
         return None
     best_ratio, best_key = 0.0, None
     for candidate in _FUZZY_KEYS:
-        if (
-            candidate[0] != key[0]
-            or abs(len(candidate) - len(key)) > _FUZZY_MAX_LENGTH_DIFFERENCE
-        ):
+        if candidate[0] != key[0] or abs(len(candidate) - len(key)) > _FUZZY_MAX_LENGTH_DIFFERENCE:
             continue
         ratio = SequenceMatcher(None, key, candidate).ratio()
         if ratio > best_ratio:
@@ -291,7 +345,7 @@ def _reads_as_place(text: str, words: list[re.Match[str]], i: int, start: int) -
 
 
 def _drop_parents(candidates: list[_Candidate]) -> list[_Candidate]:
-    """"Lindenheuvel, Geleen" names the district: keep it rather than its parent place."""
+    """ "Lindenheuvel, Geleen" names the district: keep it rather than its parent place."""
     parents = {DISTRICTS[c.name] for c in candidates if c.name in DISTRICTS}
     return [c for c in candidates if c.name not in parents]
 

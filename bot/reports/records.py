@@ -72,7 +72,7 @@ class ReportDraft:
 
 @dataclass(frozen=True)
 class StoredReport:
-    """A report as stored: every ReportDraft field plus id, status and the coarse submission date."""
+    """A stored report: every ReportDraft field plus id, status and the coarse submission date."""
 
     id: int
     status: str

@@ -83,7 +83,7 @@ class ReportStore:
         self.dispose()
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic ``upgrade head``), in one transaction."""
+        """Bring the schema to the newest revision (Alembic ``upgrade head``) in one transaction."""
         with self._engine.begin() as connection:
             command.upgrade(alembic_config(self._config.database_url, connection), "head")
 

@@ -11,6 +11,18 @@ from bot.web.rasa import RasaUnavailable, pick_instance, send_message
 from bot.web.replies import text_reply
 
 JSON_TYPES = frozenset({"application/json"})
+GREETING_PAYLOAD = "/greet"
+
+
+def with_language_hint(text: str, language: str | None) -> str:
+    """The widget's opening `/greet` carries the browser language into the `language` slot.
+
+    Button payloads skip Rasa's NLU (and so its language detection); without this, the very
+    first answer would always be Dutch.
+    """
+    if text == GREETING_PAYLOAD and language:
+        return f'{GREETING_PAYLOAD}{{"language": "{language}"}}'
+    return text
 
 
 def _header_hint(request: web.Request) -> str | None:
@@ -49,7 +61,7 @@ async def chat(request: web.Request) -> web.Response:
             request.app[keys.HTTP],
             pick_instance(message.session_id, config.rasa_urls),
             sender=message.session_id,
-            message=message.text,
+            message=with_language_hint(message.text, supported_language(message.hint)),
             language=supported_language(message.hint),
             timeout=config.rasa_timeout,
         )

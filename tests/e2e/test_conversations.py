@@ -17,15 +17,15 @@ NO = '/inform{"choice": "no"}'
 
 
 def choice(value: str) -> str:
-    return '/inform{"choice": "%s"}' % value
+    return '/inform{"choice": "' + value + '"}'
 
 
 def sign(value: str) -> str:
-    return '/inform{"sign": "%s"}' % value
+    return '/inform{"sign": "' + value + '"}'
 
 
 def field(value: str) -> str:
-    return '/inform{"field": "%s"}' % value
+    return '/inform{"field": "' + value + '"}'
 
 
 def test_greeting_in_dutch_offers_the_three_routes(chat_nl: Chat) -> None:
@@ -187,6 +187,7 @@ def test_help_path_gives_the_leger_des_heils(
     chat_fixture: str, text: str, request: pytest.FixtureRequest
 ) -> None:
     chat: Chat = request.getfixturevalue(chat_fixture)
+    chat.send("/greet")
     reply = chat.send(text)
     assert "06 25 76 50 52" in reply.text
     assert "112" in reply.text and "033 448 11 86" in reply.text
@@ -196,6 +197,7 @@ def test_help_path_gives_the_leger_des_heils(
 
 
 def test_help_in_the_middle_of_a_report_then_continue(chat_en: Chat) -> None:
+    chat_en.send("/greet")
     chat_en.send("/report_signs")
     chat_en.send(NO)
     reply = chat_en.send("/need_help")

@@ -41,9 +41,7 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
         _postgres_unavailable(str(exc.orig).strip())
     try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(
-            hide_password=False
-        )
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
