@@ -1,4 +1,4 @@
-"""Validation of the report form: reads buttons and free text, checks the place, builds the summary."""
+"""Validation of the report form: reads buttons and free text, checks places, builds the summary."""
 
 from __future__ import annotations
 
@@ -73,7 +73,9 @@ class ValidateReportForm(FormValidationAction):
         intent, confidence = latest_intent(tracker)
         danger = choice == "yes" or (intent == "danger" and confidence >= DANGER_CONFIDENCE)
         if not choice and text:
-            danger = danger or (has_keyword(text, language, "yes_words") and not _said_no(text, language))
+            danger = danger or (
+                has_keyword(text, language, "yes_words") and not _said_no(text, language)
+            )
         if danger:
             dispatcher.utter_message(response="utter_danger")
             return {"danger_now": "yes"}
@@ -119,8 +121,9 @@ class ValidateReportForm(FormValidationAction):
             dispatcher.utter_message(response="utter_location_outside")
             return {"location_address": None}
         result: Result = {"location_address": answer}
-        if match.status == "inside" and match.place:
-            result |= {"location_place": match.place, "location_postcode": match.postcode}
+        if match.status == "inside" and (match.place or match.postcode):
+            place = match.place or _place_for_postcode(match.postcode)
+            result |= {"location_place": place, "location_postcode": match.postcode}
         return result
 
     def validate_location_place(
@@ -131,7 +134,9 @@ class ValidateReportForm(FormValidationAction):
         if match.status == "inside" and (match.place or match.postcode):
             place = match.place or _place_for_postcode(match.postcode)
             return {"location_place": place, "location_postcode": match.postcode}
-        response = "utter_location_outside" if match.status == "outside" else "utter_location_unknown"
+        response = (
+            "utter_location_outside" if match.status == "outside" else "utter_location_unknown"
+        )
         dispatcher.utter_message(response=response)
         return {"location_place": None, "location_postcode": None}
 
@@ -264,4 +269,3 @@ def _is_skip(answer: str, language: str) -> bool:
 def _place_for_postcode(postcode: str | None) -> str:
     """Only a postcode was given: the place is known to be in the municipality."""
     return MUNICIPALITY if postcode else ""
-

@@ -96,7 +96,15 @@ class System:
             store.migrate()
         self._spawn(
             "actions",
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)],
+            [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "-p",
+                str(self.ports.actions),
+            ],
         )
         self._spawn(
             "rasa",

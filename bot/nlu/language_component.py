@@ -4,7 +4,6 @@ The `language` slot is filled from this entity, so responses switch language fro
 The browser's language (metadata `lang` from the web app) breaks ties.
 """
 
-
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,9 +19,7 @@ from bot.nlu.language_detection import LanguageDetector
 ENTITY = "language"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageEntityExtractor(GraphComponent):
     """Sets the `language` entity from the text of the message."""
 

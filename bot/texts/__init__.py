@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 
 SOURCE_LANGUAGE = "nl"
-TEXTS_DIR = Path(os.environ.get("ZICHT_TEXTS_DIR", Path(__file__).resolve().parents[2] / "data" / "texts"))
+TEXTS_DIR = Path(
+    os.environ.get("ZICHT_TEXTS_DIR", Path(__file__).resolve().parents[2] / "data" / "texts")
+)
 
 
 def available_languages() -> list[str]:
