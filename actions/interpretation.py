@@ -9,12 +9,14 @@ from typing import Any
 
 from bot.texts import SOURCE_LANGUAGE, load, resolve_language
 
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "`": "'", "´": "'"})
+
 
 def normalise(text: str) -> str:
     """Lower case, without accents, single spaces: 'Óchtend  laat' -> 'ochtend laat'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(APOSTROPHES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.replace("’", "'").split())
+    return " ".join(stripped.split())
 
 
 def _position(text: str, keyword: str) -> int | None:
@@ -23,13 +25,29 @@ def _position(text: str, keyword: str) -> int | None:
     return match.start() if match else None
 
 
-def keywords(language: str | None) -> list[dict[str, Any]]:
-    """The keyword tables to try: the conversation's language first, then Dutch."""
+def _codes(language: str | None) -> list[str]:
+    """The conversation's language first, then Dutch (people mix in Dutch words)."""
     code = resolve_language(language)
-    tables = [load(code).get("keywords", {})]
-    if code != SOURCE_LANGUAGE:
-        tables.append(load(SOURCE_LANGUAGE).get("keywords", {}))
-    return tables
+    return [code] if code == SOURCE_LANGUAGE else [code, SOURCE_LANGUAGE]
+
+
+def keywords(language: str | None) -> list[dict[str, Any]]:
+    """The keyword tables to try, in order."""
+    return [load(code).get("keywords", {}) for code in _codes(language)]
+
+
+def _options(language: str | None, group: str) -> dict[str, list[str]]:
+    """Words per option of a group; an option's own label (the button title) counts too."""
+    options: dict[str, list[str]] = {}
+    for code in _codes(language):
+        texts = load(code)
+        labels = texts.get("labels", {})
+        label_group = labels.get(group) or labels.get("choices", {})
+        for key, words in texts.get("keywords", {}).get(group, {}).items():
+            options.setdefault(key, []).extend(words)
+            if key in label_group:
+                options[key].append(label_group[key])
+    return options
 
 
 def has_keyword(text: str, language: str | None, group: str) -> bool:
@@ -40,27 +58,44 @@ def has_keyword(text: str, language: str | None, group: str) -> bool:
     )
 
 
-def _matches(text: str, language: str | None, group: str) -> list[tuple[int, str]]:
+def _matches(text: str, language: str | None, group: str) -> list[tuple[int, int, str]]:
+    """(start, end, option) of the longest phrase of each option found in `text`.
+
+    A longer phrase hides the shorter ones inside it: in "een keer per week" the option
+    'weekly' wins over 'once' ("een keer").
+    """
     norm = normalise(text)
-    found: dict[str, int] = {}
-    for table in keywords(language):
-        for key, words in table[group].items():
-            for word in words:
-                position = _position(norm, word)
-                if position is not None and position < found.get(key, len(norm) + 1):
-                    found[key] = position
-    return sorted((position, key) for key, position in found.items())
+    best: dict[str, tuple[int, int]] = {}
+    for key, words in _options(language, group).items():
+        for word in words:
+            phrase = normalise(word)
+            position = _position(norm, word)
+            if position is None or not phrase:
+                continue
+            span = (position, position + len(phrase))
+            current = best.get(key)
+            if current is None or span[1] - span[0] > current[1] - current[0]:
+                best[key] = span
+    spans = sorted(
+        ((start, end, key) for key, (start, end) in best.items()),
+        key=lambda item: (item[0] - item[1], item[0]),
+    )
+    kept: list[tuple[int, int, str]] = []
+    for start, end, key in spans:
+        if not any(start >= s and end <= e for s, e, _ in kept):
+            kept.append((start, end, key))
+    return sorted(kept)
 
 
 def match_one(text: str, language: str | None, group: str) -> str | None:
-    """The first option of a keyword group (e.g. 'frequency') named in `text`."""
+    """The option of a keyword group (e.g. 'frequency') named first in `text`."""
     matches = _matches(text, language, group)
-    return matches[0][1] if matches else None
+    return matches[0][2] if matches else None
 
 
 def match_all(text: str, language: str | None, group: str) -> list[str]:
     """Every option of a keyword group named in `text`, in order of appearance."""
-    return [key for _, key in _matches(text, language, group)]
+    return [key for _, _, key in _matches(text, language, group)]
 
 
 def unique(items: Iterable[str]) -> list[str]:

@@ -55,7 +55,7 @@ def draft_from_slots(tracker: Tracker) -> ReportDraft:
     return ReportDraft(
         language=language_of(tracker),
         signs=tuple(slot("signs") or ()),
-        signs_other=_optional(slot("signs_other")),
+        signs_other=(slot("signs_other") or None) if "other" in (slot("signs") or ()) else None,
         location_address=str(slot("location_address")),
         location_place=str(slot("location_place")),
         location_postcode=_optional(slot("location_postcode")),

@@ -21,9 +21,10 @@ from actions.tracker_values import (
     latest_text,
 )
 from bot.reports.places import extract_place_from_address, resolve_place
-from bot.reports.records import SIGN_IDS
+from bot.reports.records import MAX_LENGTHS, SIGN_IDS
 from bot.texts import label
 
+# The place when only a postcode or the municipality itself was named.
 MUNICIPALITY = "Sittard-Geleen"
 CHOICE_SLOTS = ("time_of_day", "frequency", "since_when")
 OPTIONAL_SLOTS = ("vehicles", "persons", "description")
@@ -54,8 +55,12 @@ class ValidateReportForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot("requested_slot") not in (None, "danger_now") and _danger_in(tracker):
+        requested = tracker.get_slot("requested_slot")
+        if requested not in (None, "danger_now") and _danger_in(tracker):
             dispatcher.utter_message(response="utter_danger")
+            if _danger_intent(tracker):
+                # "hij slaat haar nu" is a cry for 112, not an answer: ask the question again.
+                return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         events = await super().run(dispatcher, tracker, domain)
         slots = {**tracker.slots}
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
@@ -104,7 +109,7 @@ class ValidateReportForm(FormValidationAction):
     def validate_signs_other(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Result:
-        answer = free_answer(value)
+        answer = free_answer(value, "signs_other")
         if answer is None:
             dispatcher.utter_message(response="utter_not_understood_choice")
         return {"signs_other": answer}
@@ -112,7 +117,7 @@ class ValidateReportForm(FormValidationAction):
     def validate_location_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Result:
-        answer = free_answer(value)
+        answer = free_answer(value, "location_address")
         if answer is None:
             dispatcher.utter_message(response="utter_not_understood_choice")
             return {"location_address": None}
@@ -122,8 +127,10 @@ class ValidateReportForm(FormValidationAction):
             return {"location_address": None}
         result: Result = {"location_address": answer}
         if match.status == "inside" and (match.place or match.postcode):
-            place = match.place or _place_for_postcode(match.postcode)
-            result |= {"location_place": place, "location_postcode": match.postcode}
+            result |= {
+                "location_place": match.place or MUNICIPALITY,
+                "location_postcode": match.postcode,
+            }
         return result
 
     def validate_location_place(
@@ -131,9 +138,11 @@ class ValidateReportForm(FormValidationAction):
     ) -> Result:
         text = entity(tracker, "choice") or free_answer(value) or ""
         match = resolve_place(text)
-        if match.status == "inside" and (match.place or match.postcode):
-            place = match.place or _place_for_postcode(match.postcode)
-            return {"location_place": place, "location_postcode": match.postcode}
+        if match.status == "inside":
+            return {
+                "location_place": match.place or MUNICIPALITY,
+                "location_postcode": match.postcode,
+            }
         response = (
             "utter_location_outside" if match.status == "outside" else "utter_location_unknown"
         )
@@ -194,7 +203,10 @@ class ValidateReportForm(FormValidationAction):
         intent, _ = latest_intent(tracker)
         if choice == "edit" or (not choice and text and has_keyword(text, language, "edit")):
             return {"confirm": "edit"}
-        if choice == "send" or intent == "affirm" or (text and has_keyword(text, language, "send")):
+        refused = intent == "deny" or (bool(text) and _said_no(text, language))
+        if choice == "send" or (
+            not refused and (intent == "affirm" or (text and has_keyword(text, language, "send")))
+        ):
             return {"confirm": "send"}
         dispatcher.utter_message(response="utter_not_understood_choice")
         return {"confirm": None}
@@ -212,7 +224,9 @@ class ValidateReportForm(FormValidationAction):
         elif text:
             new = match_all(text, language, "signs") or ["other"]
             if new == ["other"] or "other" in previous:
-                result["signs_other"] = text[:1000]
+                earlier = tracker.get_slot("signs_other") if previous else None
+                combined = f"{earlier}; {text}" if earlier else text
+                result["signs_other"] = combined[: MAX_LENGTHS["signs_other"]]
         else:
             dispatcher.utter_message(response="utter_not_understood_choice")
             return {"signs": previous or None}
@@ -229,13 +243,17 @@ def _said_no(text: str, language: str) -> bool:
     return has_keyword(text, language, "no_words")
 
 
+def _danger_intent(tracker: Tracker) -> bool:
+    intent, confidence = latest_intent(tracker)
+    return intent == "danger" and confidence >= DANGER_CONFIDENCE
+
+
 def _danger_in(tracker: Tracker) -> bool:
     """Acute danger named in the latest message: 112 comes first, the form continues."""
-    intent, confidence = latest_intent(tracker)
     text = latest_text(tracker)
-    if intent == "danger" and confidence >= DANGER_CONFIDENCE:
-        return True
-    return bool(text) and has_keyword(text, language_of(tracker), "danger")
+    return _danger_intent(tracker) or (
+        bool(text) and has_keyword(text, language_of(tracker), "danger")
+    )
 
 
 def _choice_or_text(
@@ -245,7 +263,7 @@ def _choice_or_text(
     choice = entity(tracker, "choice")
     if choice:
         return {slot: choice}
-    answer = free_answer(value)
+    answer = free_answer(value, slot)
     if answer is None:
         dispatcher.utter_message(response="utter_not_understood_choice")
         return {slot: None}
@@ -256,7 +274,7 @@ def _optional_text(slot: str, value: Any, tracker: Tracker) -> Result:
     """Optional free text: the skip button, a 'no/skip' answer or a description."""
     if entity(tracker, "choice") == SKIPPED:
         return {slot: SKIPPED}
-    answer = free_answer(value)
+    answer = free_answer(value, slot)
     if answer is None or _is_skip(answer, language_of(tracker)):
         return {slot: SKIPPED}
     return {slot: answer}
@@ -264,8 +282,3 @@ def _optional_text(slot: str, value: Any, tracker: Tracker) -> Result:
 
 def _is_skip(answer: str, language: str) -> bool:
     return len(answer.split()) <= 3 and has_keyword(answer, language, "skip")
-
-
-def _place_for_postcode(postcode: str | None) -> str:
-    """Only a postcode was given: the place is known to be in the municipality."""
-    return MUNICIPALITY if postcode else ""

@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.reports.records import MAX_LENGTHS
 from bot.texts import resolve_language
 
 MAX_ANSWER_CHARS = 1000
@@ -35,11 +36,14 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
-def free_answer(value: Any) -> str | None:
-    """A typed answer, trimmed and capped; None for payloads or empty text."""
+def free_answer(value: Any, slot: str | None = None) -> str | None:
+    """A typed answer, trimmed and capped to what the store keeps for `slot`.
+
+    None for payloads, empty text and text without a single letter or digit (e.g. "-").
+    """
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or text.startswith("/"):
+    if not text or text.startswith("/") or not any(ch.isalnum() for ch in text):
         return None
-    return text[:MAX_ANSWER_CHARS]
+    return text[: MAX_LENGTHS.get(slot or "", MAX_ANSWER_CHARS)]
