@@ -48,10 +48,26 @@ def build_responses() -> dict[str, list[dict[str, Any]]]:
     return responses
 
 
+LANGUAGE_MENU = "utter_language_menu"
+
+
+def language_buttons() -> list[dict[str, str]]:
+    """One button per language, named in itself (the same in every language's menu)."""
+    return [
+        {
+            "title": str(load(code)["name"]),
+            "payload": f'/choose_language{{"language": "{code}"}}',
+        }
+        for code in available_languages()
+    ]
+
+
 def build_domain(structure_path: Path = ROOT / "domain.yml") -> dict[str, Any]:
     with structure_path.open(encoding="utf-8") as handle:
         domain = yaml.safe_load(handle)
     domain["responses"] = build_responses()
+    for variation in domain["responses"].get(LANGUAGE_MENU, []):
+        variation["buttons"] = language_buttons()
     return domain
 
 
