@@ -16,7 +16,7 @@ RASA_ENV := RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CP
 RASA_DATA := data/nlu data/rules
 VALIDATION_DATA := $(RASA_DATA) tests/validation
 
-.PHONY: help install run train lint format validate test test-stories test-nlu test-python bench clean
+.PHONY: help install run train lint format validate test test-stories test-nlu test-python test-browser browser-deps audit bench bench-flood clean
 
 help:
 	@echo "make run    set up everything and run Zicht on http://127.0.0.1:8080"
@@ -76,13 +76,27 @@ test-nlu: $(MODEL)
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m benchmarks.nlu_eval $(MODEL) tests/nlu results/nlu \
 		--min-f1 $(NLU_MIN_F1)
 
-test-python: $(MODEL) $(APP_VENV)/.installed
+# Debian's Chromium (Playwright cannot download browsers here) and axe-core from npm.
+browser-deps:
+	scripts/install-browser-deps
+
+test-python: $(MODEL) $(APP_VENV)/.installed browser-deps
 	$(APP_PY) -m pytest
 
-test: install lint validate test-stories test-nlu test-python
+test-browser: $(MODEL) $(APP_VENV)/.installed browser-deps
+	$(APP_PY) -m pytest tests/browser -q
+
+# Known vulnerabilities of the app environment's pinned packages (PyPI advisory data).
+audit: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/pip-audit -r requirements/app.lock --no-deps --disable-pip --progress-spinner off
+
+test: install lint validate audit test-stories test-nlu test-python
 
 bench: install $(MODEL)
 	$(APP_PY) -m benchmarks.chat_latency
+
+bench-flood: install $(MODEL)
+	$(APP_PY) -m benchmarks.flood --rotate
 
 clean:
 	rm -rf results var/domain .pytest_cache .ruff_cache

@@ -17,11 +17,12 @@ measures: nothing is trained or tuned on this data. Always exits 0.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.nlu.language_detection import LANGUAGES, NLU_DATA, LanguageDetector
+from bot.nlu.language_detection import LANGUAGES, LanguageDetector
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "benchmarks" / "langid"
@@ -99,14 +100,15 @@ class Result:
         self.correct: dict[tuple[str, str], int] = {}
         self.total: dict[tuple[str, str], int] = {}
         self.seconds: list[float] = []
+        self.cpu_seconds: list[float] = []
 
     def accuracy(self, kind: str, language: str | None = None) -> float:
         keys = [(lang, kind) for lang in LANGUAGES if language in (None, lang)]
         total = sum(self.total.get(key, 0) for key in keys)
         return 100.0 * sum(self.correct.get(key, 0) for key in keys) / total if total else 0.0
 
-    def percentile_ms(self, fraction: float) -> float:
-        ordered = sorted(self.seconds)
+    def percentile_ms(self, fraction: float, cpu: bool = False) -> float:
+        ordered = sorted(self.cpu_seconds if cpu else self.seconds)
         if not ordered:
             return 0.0
         return 1000.0 * ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -117,12 +119,13 @@ def run(
 ) -> Result:
     result = Result(name, **info)  # type: ignore[arg-type]
     classify("warm up")
-    clock = time.perf_counter
+    clock, cpu_clock = time.perf_counter, time.thread_time
     for (language, kind), items in data.items():
         correct = 0
         for text in items:
-            start = clock()
+            start, cpu_start = clock(), cpu_clock()
             answer = classify(text)
+            result.cpu_seconds.append(cpu_clock() - cpu_start)
             result.seconds.append(clock() - start)
             correct += answer == language
         result.correct[language, kind] = correct
@@ -159,13 +162,18 @@ def print_summary(results: Sequence[Result]) -> None:
         cells = "".join(f"{r.accuracy(kind):>{width + 2}.1f}" for r in results)
         met = zicht.accuracy(kind) >= TARGETS[kind]
         print(f"{kind:<14}{cells}  >= {TARGETS[kind]:>5.1f}  {'yes' if met else 'NO'}")
-    for label, fraction in (("p50 ms", 0.50), ("p99 ms", 0.99)):
-        cells = "".join(f"{r.percentile_ms(fraction):>{width + 2}.2f}" for r in results)
-        target = f"  <= {P99_TARGET_MS:>5.1f}  " if fraction == 0.99 else ""
+    for label, fraction, cpu in (
+        ("p50 ms", 0.50, False),
+        ("p99 ms", 0.99, False),
+        ("p50 ms cpu", 0.50, True),
+        ("p99 ms cpu", 0.99, True),
+    ):
+        cells = "".join(f"{r.percentile_ms(fraction, cpu):>{width + 2}.2f}" for r in results)
         met = ""
         if fraction == 0.99:
-            met = "yes" if zicht.percentile_ms(0.99) <= P99_TARGET_MS else "NO"
-        print(f"{label:<14}{cells}{target}{met}")
+            ok = zicht.percentile_ms(0.99, cpu) <= P99_TARGET_MS
+            met = f"  <= {P99_TARGET_MS:>5.1f}  {'yes' if ok else 'NO'}"
+        print(f"{label:<14}{cells}{met}")
     cells = "".join(f"{r.load_seconds:>{width + 2}.2f}" for r in results)
     print(f"{'load s':<14}{cells}")
     print("\nAnchors from issue 3 (same data):", end=" ")
@@ -181,6 +189,13 @@ def print_summary(results: Sequence[Result]) -> None:
     failed = [kind for kind in KINDS if zicht.accuracy(kind) < TARGETS[kind]]
     if zicht.percentile_ms(0.99) > P99_TARGET_MS:
         failed.append("p99 time")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    cores = os.cpu_count() or 1
+    print(
+        f"\nTimes are wall clock (perf_counter) and CPU of the calling thread (thread_time); "
+        f"load average {load:.1f} on {cores} cores while measuring"
+        + (" - the machine was busy: wall times are inflated." if load > cores else ".")
+    )
     print("\nALL TARGETS MET" if not failed else f"\nTARGETS NOT MET: {', '.join(failed)}")
 
 
@@ -198,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     results = []
-    detector, seconds = timed(lambda: LanguageDetector(LANGUAGES, nlu_data=NLU_DATA))
+    detector, seconds = timed(lambda: LanguageDetector(LANGUAGES))
     assert isinstance(detector, LanguageDetector)
     voters = ", ".join(detector.voters)
     results.append(run("zicht", detector.classify, data, voters=voters, load_seconds=seconds))
@@ -213,8 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         variants = {
             "-lingua": {"use_lingua": False},
             "-wordfreq": {"use_lexicon": False},
-            "-own": {"nlu_data": None},
-            "ld+letters": {"use_lingua": False, "use_lexicon": False, "nlu_data": None},
+            "ld+letters": {"use_lingua": False, "use_lexicon": False},
         }
         for name, options in variants.items():
             variant, seconds = timed(lambda o=options: LanguageDetector(LANGUAGES, **o))

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from bot.reports import ReportStore, StoreConfig
+from bot.reports.keys import default_key_files, ensure_key_pair, public_side_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = Path(os.environ.get("ZICHT_RASA_BIN", ROOT / ".venv-rasa" / "bin" / "rasa"))
@@ -64,7 +65,11 @@ class System:
         return f"http://127.0.0.1:{self.ports.web}"
 
     def _environment(self) -> dict[str, str]:
-        env = {**os.environ, **QUIET_ENV, **self.env}
+        # All three processes are the public side: no private key reaches them; the action
+        # server seals with the public key file.
+        env = public_side_environment({**os.environ, **QUIET_ENV, **self.env})
+        if not env.get("ZICHT_PUBLIC_KEY"):
+            env["ZICHT_PUBLIC_KEY_FILE"] = str(default_key_files(env).public)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         env["ZICHT_ACTION_ENDPOINT"] = f"http://127.0.0.1:{self.ports.actions}/webhook"
         env["ZICHT_RASA_URLS"] = f"http://127.0.0.1:{self.ports.rasa}"
@@ -92,6 +97,14 @@ class System:
     def start(self) -> None:
         if not MODEL.exists():
             raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
+        created = ensure_key_pair({**os.environ, **self.env})
+        if created is not None:
+            print(
+                "Created the key pair of the encryption at rest:\n"
+                f"  public key (action server):        {created.public}\n"
+                f"  private keyring (staff side only): {created.private}",
+                flush=True,
+            )
         with ReportStore(StoreConfig.from_env(self._environment())) as store:
             store.migrate()
         self._spawn(

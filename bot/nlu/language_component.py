@@ -1,9 +1,16 @@
 """Rasa graph component: adds a `language` entity when a message's language is clear.
 
 The `language` slot is filled from this entity, so responses switch language from the same turn.
-The browser's language (metadata `lang` from the web app) breaks ties.
+The browser's language (metadata `lang` from the web app) is a prior that breaks ties. Button
+payloads ("/intent"), short messages ("ok", "ja", "tak", "da") and messages without a word of
+the detected language (an address, a place name) add nothing: the conversation keeps its
+language.
+
+The detector (bot.nlu.language_detection) is built once, when the server loads the model, so no
+message waits for it: with lingua's models that takes a few seconds of CPU and ~450 MB.
 """
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -14,7 +21,9 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.language_detection import LanguageDetector
+from bot.nlu.language_detection import HINT_PRIOR, LANGUAGES, LanguageDetector
+
+logger = logging.getLogger(__name__)
 
 ENTITY = "language"
 
@@ -25,14 +34,38 @@ class LanguageEntityExtractor(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"languages": ["nl", "en"], "min_letters": 8, "min_probability": 0.7}
+        return {
+            "languages": list(LANGUAGES),
+            # fewer letters than this: no language (the conversation keeps its own)
+            "min_letters": 8,
+            # below this posterior: no language, unless the browser's language is in the top two
+            "min_probability": 0.7,
+            # the browser's language counts as this many times more likely than each other one
+            "hint_prior": HINT_PRIOR,
+            # voters that need an installed package (lingua-language-detector, wordfreq)
+            "use_lingua": True,
+            "use_wordfreq": True,
+        }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._detector = LanguageDetector(
-            config["languages"],
-            min_letters=config["min_letters"],
-            min_probability=config["min_probability"],
-        )
+    def __init__(self, config: Dict[Text, Any], eager: bool = False) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._detector: Optional[LanguageDetector] = None
+        if eager:
+            self._get_detector()
+
+    def _get_detector(self) -> LanguageDetector:
+        if self._detector is None:
+            config = self._config
+            self._detector = LanguageDetector(
+                config["languages"],
+                min_letters=config["min_letters"],
+                min_probability=config["min_probability"],
+                hint_prior=config["hint_prior"],
+                use_lexicon=config["use_wordfreq"],
+                use_lingua=config["use_lingua"],
+            )
+            logger.debug("Language detection voters: %s", ", ".join(self._detector.voters))
+        return self._detector
 
     @classmethod
     def create(
@@ -42,17 +75,31 @@ class LanguageEntityExtractor(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "LanguageEntityExtractor":
-        return cls(config)
+        # Training only passes the training data through: the detector is built when needed.
+        return cls(config, eager=False)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LanguageEntityExtractor":
+        # Serving: build the detector now, so that no message waits for it.
+        return cls(config, eager=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
+        detector = self._get_detector()
         for message in messages:
             text = message.get(TEXT) or ""
-            metadata: Optional[Dict[Text, Any]] = message.get("metadata") or {}
+            metadata = message.get("metadata") or {}
             hint = metadata.get("lang") if isinstance(metadata, dict) else None
-            language = self._detector.detect(text, hint=hint)
+            language = detector.detect(text, hint=hint if isinstance(hint, str) else None)
             if language is None:
                 continue
             entity = {

@@ -6,6 +6,11 @@ ZICHT_CODE_KEY        the reference-code HMAC key, hex (at least 16 bytes; 32 re
 ZICHT_CODE_KEY_FILE   a file holding it (raw bytes, or hex text); default <var>/secrets/code.key,
                       created with 32 random bytes and mode 0600 when missing.
 ZICHT_VAR_DIR         the writable data folder; default <repo>/var.
+ZICHT_PUBLIC_KEY, ZICHT_PUBLIC_KEY_FILE
+                      the public key that seals report contents (bot.reports.keys); default
+                      <var>/keys/public.key when it exists. Without one, the store cannot take
+                      reports. The private key is never part of this configuration: the staff
+                      side passes a Keyring to bot.reports.store.ReportReader.
 
 Losing the code key makes every stored reference code useless: back it up with the database,
 but never in the same place.
@@ -22,9 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nacl.public import PublicKey
 from sqlalchemy.engine import make_url
 
 from bot.reports.codes import MIN_KEY_BYTES
+from bot.reports.crypto import KEY_BYTES as PUBLIC_KEY_BYTES
+from bot.reports.crypto import key_id
+from bot.reports.keys import load_public_key
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +46,22 @@ _PSYCOPG_ALIASES = frozenset({"postgres", "postgresql"})
 class StoreConfig:
     database_url: str = field(repr=False)
     code_key: bytes = field(repr=False)
+    # The raw 32 bytes of the current public key (seals contents); None: cannot take reports.
+    public_key: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
         if not isinstance(self.code_key, bytes) or len(self.code_key) < MIN_KEY_BYTES:
             raise ValueError(f"the code key must be at least {MIN_KEY_BYTES} bytes")
+        if self.public_key is not None and (
+            not isinstance(self.public_key, bytes) or len(self.public_key) != PUBLIC_KEY_BYTES
+        ):
+            raise ValueError(f"the public key must be {PUBLIC_KEY_BYTES} bytes")
 
     def __repr__(self) -> str:
         shown = make_url(self.database_url).render_as_string(hide_password=True)
-        return f"StoreConfig(database_url={shown!r}, code_key=<hidden>)"
+        kid = key_id(PublicKey(self.public_key)) if self.public_key else None
+        return f"StoreConfig(database_url={shown!r}, code_key=<hidden>, public_key_id={kid!r})"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> StoreConfig:
@@ -61,7 +77,7 @@ class StoreConfig:
         else:
             key_file = Path(env.get("ZICHT_CODE_KEY_FILE") or var_dir / "secrets" / "code.key")
             key = load_or_create_key(key_file)
-        return cls(database_url=url, code_key=key)
+        return cls(database_url=url, code_key=key, public_key=load_public_key(env))
 
 
 def normalise_database_url(url: str) -> str:

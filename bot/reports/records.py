@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 SIGN_IDS: tuple[str, ...] = (
     "odd_hours",
@@ -47,6 +47,28 @@ OPTIONAL_TEXTS: tuple[str, ...] = (
     "description",
 )
 
+# What a resident writes, sealed before it reaches the database (bot.reports.crypto). Only the
+# staff side, with the private key, reads these back.
+SEALED_FIELDS: tuple[str, ...] = (
+    "signs_other",
+    "location_address",
+    "location_postcode",
+    "time_of_day",
+    "frequency",
+    "since_when",
+    "vehicles",
+    "persons",
+    "description",
+)
+# The button choices of the three "when" questions. A choice is also kept in clear (for filtering
+# and statistics); a typed answer exists only sealed. The ids are the payloads of the buttons in
+# data/texts (a test keeps them equal).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "time_of_day": ("morning", "afternoon", "evening", "night", "varies"),
+    "frequency": ("daily", "several_weekly", "weekly", "less_often", "once"),
+    "since_when": ("under_month", "months_1_6", "over_6_months", "unknown"),
+}
+
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 _POSTCODE = re.compile(r"[1-9][0-9]{3}(?:[A-Z]{2})?")
 
@@ -70,13 +92,51 @@ class ReportDraft:
     danger_reported: bool
 
 
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday of the ISO week of `day`: the only submission time a report keeps."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def postcode_area(postcode: str | None) -> str | None:
+    """The 4 digits of a postcode ("6131AB" -> "6131"): the part of it that stays in clear."""
+    return postcode[:4] if postcode else None
+
+
+def choice_of(slot: str, value: str) -> str | None:
+    """The button choice id of a "when" answer, or None when the resident typed something."""
+    return value if value in CHOICES[slot] else None
+
+
 @dataclass(frozen=True)
-class StoredReport:
-    """A stored report: every ReportDraft field plus id, status and the coarse submission date."""
+class SealedReport:
+    """A stored report as the public side sees it: clear, coarse fields and a sealed rest.
+
+    Anyone with the database sees this much; `sealed` opens only with the private key.
+    """
 
     id: int
     status: str
-    created_on: datetime.date  # a date only, never a time of day
+    created_week: datetime.date  # the Monday of the ISO week of submission (UTC)
+    language: str
+    signs: tuple[str, ...]  # in SIGN_IDS order
+    location_place: str
+    postcode_area: str | None  # "6131", never the letters
+    time_of_day_choice: str | None  # a CHOICES id, None when typed
+    frequency_choice: str | None
+    since_when_choice: str | None
+    danger_reported: bool
+    key_id: str  # the key pair `sealed` was sealed to
+    sealed: bytes = field(repr=False)
+    code_hash: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A stored report, opened: every ReportDraft field plus id, status and the coarse week."""
+
+    id: int
+    status: str
+    created_week: datetime.date  # the Monday of the ISO week of submission, never a day or time
     language: str
     signs: tuple[str, ...]  # in SIGN_IDS order
     signs_other: str | None

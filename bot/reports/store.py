@@ -1,5 +1,14 @@
 """The reports store: the only code that talks SQL about reports.
 
+Two doors, one per side:
+
+- ``ReportStore(config)``: the public side (action server). It seals what a resident wrote to the
+  public key and stores it; it can find a report by its code and list reports, but only as
+  ``SealedReport`` records (coarse clear fields plus a sealed blob it cannot open).
+- ``ReportReader(config, keyring)``: the staff side. Everything a store does, plus
+  ``find_by_code`` and ``list_reports`` returning opened ``StoredReport`` records, and ``reseal``
+  for key rotation. It needs the private keyring (bot.reports.keys.load_keyring).
+
 Synchronous SQLAlchemy 2; callers in async code use ``await asyncio.to_thread(store.submit, d)``.
 Everything returned is a frozen record from bot.reports.records, never an ORM object.
 """
@@ -9,22 +18,44 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, exists, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from bot.reports import codes
+from bot.reports import codes, contents
 from bot.reports.config import StoreConfig
+from bot.reports.crypto import Keyring, Sealer
+from bot.reports.keys import load_keyring
 from bot.reports.models import Report, ReportSign
-from bot.reports.records import SIGN_IDS, ReportDraft, StoredReport, validate_draft
+from bot.reports.records import (
+    SIGN_IDS,
+    ReportDraft,
+    SealedReport,
+    StoredReport,
+    choice_of,
+    postcode_area,
+    validate_draft,
+    week_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +73,24 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
 )
 
 
-def alembic_config(database_url: str, connection: Connection | None = None) -> Config:
+class PublicKeyMissing(RuntimeError):
+    """The store has no public key, so it cannot seal (and so cannot take) a report."""
+
+
+def alembic_config(
+    database_url: str,
+    connection: Connection | None = None,
+    *,
+    public_key: bytes | None = None,
+    private_keys: tuple[bytes, ...] = (),
+) -> Config:
     """An Alembic Config built in code (there is no alembic.ini).
 
     With a connection, migrations/env.py runs on it (inside its transaction) instead of opening
-    its own engine, so the SQLite pragmas and the caller's transaction apply.
+    its own engine, so the SQLite pragmas and the caller's transaction apply. Revision 0002 seals
+    existing rows with `public_key`; going back below it opens them with `private_keys` (raw
+    32-byte keys). After an upgrade, ``cfg.attributes["zicht_scrub"]`` is true when plaintext
+    was removed from existing rows (the store then compacts the database, see ``scrub``).
     """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -54,6 +98,10 @@ def alembic_config(database_url: str, connection: Connection | None = None) -> C
     cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     if connection is not None:
         cfg.attributes["connection"] = connection
+    if public_key is not None:
+        cfg.attributes["zicht_public_key"] = public_key
+    if private_keys:
+        cfg.attributes["zicht_private_keys"] = tuple(private_keys)
     return cfg
 
 
@@ -61,11 +109,24 @@ def today_utc() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
+def this_week_utc() -> datetime.date:
+    """The Monday of the current ISO week (UTC): the submission time a report keeps."""
+    return week_of(today_utc())
+
+
 class ReportStore:
+    """The public side's store: takes reports sealed to the public key; cannot open them."""
+
     def __init__(self, config: StoreConfig) -> None:
         self._config = config
         self._engine = make_engine(config.database_url)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._sealer = Sealer(config.public_key) if config.public_key is not None else None
+
+    @property
+    def key_id(self) -> str | None:
+        """The id of the key pair new reports are sealed to (None: no public key)."""
+        return None if self._sealer is None else self._sealer.key_id
 
     @property
     def engine(self) -> Engine:
@@ -82,24 +143,68 @@ class ReportStore:
     ) -> None:
         self.dispose()
 
+    def _alembic_config(self, connection: Connection) -> Config:
+        return alembic_config(
+            self._config.database_url, connection, public_key=self._config.public_key
+        )
+
     def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic ``upgrade head``) in one transaction."""
+        """Bring the schema to the newest revision (Alembic ``upgrade head``) in one transaction.
+
+        When the upgrade sealed rows that were stored in clear before (revision 0002), the
+        database is compacted afterwards so that the old plaintext does not linger in free pages,
+        the SQLite WAL or dead PostgreSQL tuples (see ``scrub``).
+        """
         with self._engine.begin() as connection:
-            command.upgrade(alembic_config(self._config.database_url, connection), "head")
+            cfg = self._alembic_config(connection)
+            command.upgrade(cfg, "head")
+        if cfg.attributes.get("zicht_scrub"):
+            self.scrub()
+
+    def scrub(self) -> None:
+        """Rewrite the database files so that deleted content is gone from them.
+
+        SQLite: VACUUM (secure_delete is on as well) and truncate the WAL. PostgreSQL: VACUUM
+        FULL of the report tables (pg_wal and backups are the operator's; see the threat model).
+        """
+        raw = self._engine.raw_connection()
+        try:
+            dbapi = raw.driver_connection
+            if self._engine.dialect.name == "sqlite":
+                cursor = raw.cursor()
+                cursor.execute("VACUUM")
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            else:
+                raw.rollback()
+                dbapi.autocommit = True
+                try:
+                    cursor = raw.cursor()
+                    cursor.execute("VACUUM FULL reports")
+                    cursor.execute("VACUUM FULL report_signs")
+                    cursor.close()
+                finally:
+                    dbapi.autocommit = False
+        finally:
+            raw.close()
+        log.info("database compacted after sealing old rows")
 
     def submit(self, draft: ReportDraft) -> str:
         """Store a report in one transaction and return its formatted reference code.
 
-        Raises ValueError for an invalid draft. Only the keyed hash of the code is stored; the
-        code itself exists only in the return value.
+        What the resident wrote is sealed to the public key before it reaches the database.
+        Raises ValueError for an invalid draft and PublicKeyMissing without a public key. Only
+        the keyed hash of the code is stored; the code itself exists only in the return value.
         """
         validate_draft(draft)
+        if self._sealer is None:
+            raise PublicKeyMissing("no public key configured: run `zicht keys init`")
         for _ in range(SUBMIT_ATTEMPTS):
             code = codes.new_code()
             code_hash = codes.hash_code(code, self._config.code_key)
             try:
                 with self._sessions.begin() as session:
-                    session.add(_new_report(draft, code_hash))
+                    session.add(_new_report(draft, code_hash, self._sealer))
             except IntegrityError:
                 if not self._hash_exists(code_hash):
                     raise
@@ -108,19 +213,35 @@ class ReportStore:
             return code
         raise RuntimeError(f"no unused reference code after {SUBMIT_ATTEMPTS} attempts")
 
-    def find_by_code(self, text: str) -> StoredReport | None:
-        """The report whose reference code is in ``text`` (spaces, dashes tolerated), or None."""
+    def find_sealed(self, text: str) -> SealedReport | None:
+        """The report whose reference code is in ``text`` (spaces, dashes tolerated), or None.
+
+        Its contents stay sealed: the public side can tell that a code exists, not read it.
+        """
         if codes.normalise_code(text) is None:
             return None
         code_hash = codes.hash_code(text, self._config.code_key)
         with self._sessions() as session:
             report = session.scalars(select(Report).where(Report.code_hash == code_hash)).first()
-            return None if report is None else _to_record(report)
+            return None if report is None else _to_sealed(report)
 
-    def list_reports(self) -> list[StoredReport]:
-        """All reports, oldest first."""
+    def list_sealed(self) -> list[SealedReport]:
+        """All reports with their contents sealed, oldest first."""
         with self._sessions() as session:
-            return [_to_record(r) for r in session.scalars(select(Report).order_by(Report.id))]
+            return [_to_sealed(r) for r in session.scalars(select(Report).order_by(Report.id))]
+
+    def count(self) -> int:
+        """How many reports are stored."""
+        with self._sessions() as session:
+            return int(session.scalar(select(func.count(Report.id))) or 0)
+
+    def count_by_key(self) -> dict[str, int]:
+        """How many reports are sealed to each key id (to know when an old key may go)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Report.key_id, func.count(Report.id)).group_by(Report.key_id)
+            )
+            return {kid: int(n) for kid, n in rows}
 
     def ping(self) -> bool:
         """True when the database answers."""
@@ -139,6 +260,87 @@ class ReportStore:
     def _hash_exists(self, code_hash: str) -> bool:
         with self._sessions() as session:
             return bool(session.scalar(select(exists().where(Report.code_hash == code_hash))))
+
+
+class ReportReader(ReportStore):
+    """The staff side's store: a ReportStore that also holds the private keyring.
+
+    Only this class opens report contents. It is built from an explicit Keyring; nothing here
+    looks for a private key on its own.
+    """
+
+    def __init__(self, config: StoreConfig, keyring: Keyring) -> None:
+        super().__init__(config)
+        self._keyring = keyring
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ReportReader:
+        """Store configuration and keyring (ZICHT_PRIVATE_KEY_FILE) from the environment."""
+        env = os.environ if environ is None else environ
+        return cls(StoreConfig.from_env(env), load_keyring(env))
+
+    @property
+    def keyring(self) -> Keyring:
+        return self._keyring
+
+    def _alembic_config(self, connection: Connection) -> Config:
+        return alembic_config(
+            self._config.database_url,
+            connection,
+            public_key=self._config.public_key,
+            private_keys=tuple(bytes(k) for k in self._keyring.private_keys()),
+        )
+
+    def open(self, sealed: SealedReport) -> StoredReport:
+        """The full report; UnknownKey or DecryptionFailed if the keyring cannot open it."""
+        fields = contents.open_fields(self._keyring, sealed.key_id, sealed.sealed, sealed.code_hash)
+        return StoredReport(
+            id=sealed.id,
+            status=sealed.status,
+            created_week=sealed.created_week,
+            language=sealed.language,
+            signs=sealed.signs,
+            location_place=sealed.location_place,
+            danger_reported=sealed.danger_reported,
+            **fields,
+        )
+
+    def find_by_code(self, text: str) -> StoredReport | None:
+        """The opened report whose reference code is in ``text``, or None."""
+        sealed = self.find_sealed(text)
+        return None if sealed is None else self.open(sealed)
+
+    def list_reports(self) -> list[StoredReport]:
+        """All reports, opened, oldest first."""
+        return [self.open(sealed) for sealed in self.list_sealed()]
+
+    def reseal(self, sealer: Sealer | None = None) -> int:
+        """Seal every report not yet sealed to `sealer` (default: the current public key) to it.
+
+        The second half of a key rotation: afterwards the old private keys open nothing and can
+        be retired. One transaction; returns how many reports were resealed.
+        """
+        sealer = sealer or self._sealer
+        if sealer is None:
+            raise PublicKeyMissing("no public key to reseal to")
+        done = 0
+        with self._sessions.begin() as session:
+            rows = session.execute(
+                select(Report.id, Report.key_id, Report.sealed, Report.code_hash).where(
+                    Report.key_id != sealer.key_id
+                )
+            ).all()
+            for report_id, kid, blob, code_hash in rows:
+                session.execute(
+                    update(Report)
+                    .where(Report.id == report_id)
+                    .values(
+                        key_id=sealer.key_id,
+                        sealed=contents.reseal(self._keyring, sealer, kid, blob, code_hash),
+                    )
+                )
+                done += 1
+        return done
 
 
 def make_engine(database_url: str) -> Engine:
@@ -179,44 +381,39 @@ def _create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
-def _new_report(draft: ReportDraft, code_hash: str) -> Report:
+def _new_report(draft: ReportDraft, code_hash: str, sealer: Sealer) -> Report:
     return Report(
         code_hash=code_hash,
-        created_on=today_utc(),
+        created_week=this_week_utc(),
         status="new",
         language=draft.language,
-        signs_other=draft.signs_other,
-        location_address=draft.location_address,
         location_place=draft.location_place,
-        location_postcode=draft.location_postcode,
-        time_of_day=draft.time_of_day,
-        frequency=draft.frequency,
-        since_when=draft.since_when,
-        vehicles=draft.vehicles,
-        persons=draft.persons,
-        description=draft.description,
+        postcode_area=postcode_area(draft.location_postcode),
+        time_of_day_choice=choice_of("time_of_day", draft.time_of_day),
+        frequency_choice=choice_of("frequency", draft.frequency),
+        since_when_choice=choice_of("since_when", draft.since_when),
         danger_reported=draft.danger_reported,
+        key_id=sealer.key_id,
+        sealed=contents.seal_draft(sealer, draft, code_hash),
         signs=[ReportSign(sign=sign) for sign in draft.signs],
     )
 
 
-def _to_record(report: Report) -> StoredReport:
+def _to_sealed(report: Report) -> SealedReport:
     stored = {s.sign for s in report.signs}
-    return StoredReport(
+    return SealedReport(
         id=report.id,
         status=report.status,
-        created_on=report.created_on,
+        created_week=report.created_week,
         language=report.language,
         signs=tuple(s for s in SIGN_IDS if s in stored),
-        signs_other=report.signs_other,
-        location_address=report.location_address,
         location_place=report.location_place,
-        location_postcode=report.location_postcode,
-        time_of_day=report.time_of_day,
-        frequency=report.frequency,
-        since_when=report.since_when,
-        vehicles=report.vehicles,
-        persons=report.persons,
-        description=report.description,
+        postcode_area=report.postcode_area,
+        time_of_day_choice=report.time_of_day_choice,
+        frequency_choice=report.frequency_choice,
+        since_when_choice=report.since_when_choice,
         danger_reported=report.danger_reported,
+        key_id=report.key_id,
+        sealed=bytes(report.sealed),
+        code_hash=report.code_hash,
     )

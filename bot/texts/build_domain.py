@@ -29,6 +29,22 @@ def language_condition(language: str) -> list[dict[str, str]]:
     return [{"type": "slot", "name": "language", "value": language}]
 
 
+def escape_payload_braces(variation: dict[str, Any]) -> dict[str, Any]:
+    """Double the braces of button payloads such as /inform{"choice": "yes"}.
+
+    Rasa fills `{slot}` placeholders in buttons too; a payload's JSON braces would make it log
+    an error (with slot values in the traceback) for every button. `{{`/`}}` come out as braces.
+    """
+    buttons = variation.get("buttons")
+    if not buttons:
+        return variation
+    escaped = [
+        {**button, "payload": button["payload"].replace("{", "{{").replace("}", "}}")}
+        for button in buttons
+    ]
+    return {**variation, "buttons": escaped}
+
+
 def build_responses() -> dict[str, list[dict[str, Any]]]:
     """All responses in all languages, Dutch as the unconditioned default."""
     source = load(SOURCE_LANGUAGE)["responses"]
@@ -37,7 +53,7 @@ def build_responses() -> dict[str, list[dict[str, Any]]]:
         texts = load(language)["responses"]
         for name in source:
             for variation in texts.get(name, source[name]):
-                item = dict(variation)
+                item = escape_payload_braces(dict(variation))
                 if language != SOURCE_LANGUAGE:
                     item["condition"] = language_condition(language)
                 responses[name].append(item)
@@ -67,7 +83,7 @@ def build_domain(structure_path: Path = ROOT / "domain.yml") -> dict[str, Any]:
         domain = yaml.safe_load(handle)
     domain["responses"] = build_responses()
     for variation in domain["responses"].get(LANGUAGE_MENU, []):
-        variation["buttons"] = language_buttons()
+        variation["buttons"] = escape_payload_braces({"buttons": language_buttons()})["buttons"]
     return domain
 
 

@@ -10,8 +10,9 @@ from aiohttp import web
 from bot.web import keys
 from bot.web.config import WebConfig
 from bot.web.log_privacy import install_log_privacy
+from bot.web.ratelimit import LIMITER, ChatLimiter, RateLimits
 from bot.web.routes import setup_routes
-from bot.web.security import hide_errors, security_headers
+from bot.web.security import headers_on_prepare, hide_errors, security_headers
 
 USER_AGENT = "zicht-web"
 
@@ -27,14 +28,16 @@ async def http_client(app: web.Application) -> AsyncIterator[None]:
     await app[keys.HTTP].close()
 
 
-def create_app(config: WebConfig) -> web.Application:
-    """The web app for one configuration."""
+def create_app(config: WebConfig, limits: RateLimits | None = None) -> web.Application:
+    """The web app for one configuration (rate limits: from the environment by default)."""
     install_log_privacy()
     app = web.Application(
         client_max_size=config.max_body_bytes,
         middlewares=[security_headers, hide_errors],
     )
     app[keys.CONFIG] = config
+    app[LIMITER] = ChatLimiter(limits or RateLimits.from_env())
+    app.on_response_prepare.append(headers_on_prepare)
     app.cleanup_ctx.append(http_client)
     setup_routes(app)
     return app

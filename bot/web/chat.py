@@ -8,6 +8,7 @@ from bot.web import keys
 from bot.web.chat_input import BadInput, parse_chat_input
 from bot.web.language import clean_hint, page_language, supported_language
 from bot.web.rasa import RasaUnavailable, pick_instance, send_message
+from bot.web.ratelimit import LIMITER, retry_after
 from bot.web.replies import text_reply
 
 JSON_TYPES = frozenset({"application/json"})
@@ -56,6 +57,11 @@ async def chat(request: web.Request) -> web.Response:
     language = page_language(message.hint)
     if not message.text:
         return text_reply(language, "empty")
+    wait = request.app[LIMITER].check(message.session_id)
+    if wait > 0.0:
+        limited = text_reply(language, "rate_limited", status=429, error="rate_limited")
+        limited.headers["Retry-After"] = retry_after(wait)
+        return limited
     try:
         messages = await send_message(
             request.app[keys.HTTP],

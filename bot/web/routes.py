@@ -8,15 +8,17 @@ from aiohttp import web
 
 from bot.web.chat import chat
 from bot.web.health import healthz
-from bot.web.pages import chat_page, texts
+from bot.web.once import handled_once
+from bot.web.pages import chat_page, demo_page, texts
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def setup_routes(app: web.Application) -> None:
-    """Register the page, its static files, the JSON API and the health check."""
+    """Register the pages, their static files, the JSON API and the health check."""
     app.router.add_get("/", chat_page, name="chat_page")
+    app.router.add_get("/demo", demo_page, name="demo_page")
     app.router.add_static("/static", STATIC_DIR, name="static", follow_symlinks=False)
     app.router.add_get("/api/texts", texts, name="texts")
-    app.router.add_post("/api/chat", chat, name="chat")
+    app.router.add_post("/api/chat", handled_once(chat), name="chat")
     app.router.add_get("/healthz", healthz, name="healthz")

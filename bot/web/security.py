@@ -1,4 +1,14 @@
-"""Middlewares: security headers on every response, and no details of unexpected errors."""
+"""Security headers on every response, and no details of unexpected errors.
+
+The headers are set twice over: by the outermost middleware (answers, raised HTTP errors, 404 and
+405 of the router, the 500 of `hide_errors`) and again just before any response of the app is
+sent (`on_response_prepare`), which also catches responses that bypass the middleware chain.
+Only aiohttp's own answer to a request it cannot parse (a bare 400 before any routing) carries
+none; it has no body worth caching or framing.
+
+Every answer is `Cache-Control: no-store`: pages, API answers, errors and static files alike, so
+that a shared or inspected device keeps no copy of anything from Zicht in its browser cache.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +25,6 @@ log = logging.getLogger(__name__)
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
-NO_STORE_PATHS = ("/", "/healthz")
 
 
 def content_security_policy(frame_ancestors: str) -> str:
@@ -37,8 +46,9 @@ def _apply(headers: MutableMapping[str, str], request: web.Request) -> None:
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Server"] = "Zicht"
-    if request.path in NO_STORE_PATHS or request.path.startswith("/api/"):
-        headers["Cache-Control"] = "no-store"
+    headers["Cache-Control"] = "no-store"
+    headers.pop("Last-Modified", None)
+    headers.pop("ETag", None)
 
 
 @web.middleware
@@ -51,6 +61,11 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         raise
     _apply(response.headers, request)
     return response
+
+
+async def headers_on_prepare(request: web.Request, response: web.StreamResponse) -> None:
+    """The same headers on whatever response is about to be sent (signal on_response_prepare)."""
+    _apply(response.headers, request)
 
 
 @web.middleware

@@ -1,4 +1,4 @@
-"""Starts the real system (Rasa, action server, web app) once for the end-to-end tests."""
+"""Chat helpers for the end-to-end tests; the running system itself is in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ import json
 import secrets
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.reports import ReportStore, StoreConfig
-from bot.run import MODEL, Ports, System, free_port, running
+from bot.run import System
 
 
 @dataclass
@@ -57,26 +54,6 @@ def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> Rep
     except urllib.error.HTTPError as error:
         payload = json.loads(error.read() or b"{}")
         return Reply(error.code, payload.get("messages", []))
-
-
-@pytest.fixture(scope="session")
-def zicht(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
-    var = tmp_path_factory.mktemp("var")
-    system = System(
-        ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()),
-        env={"ZICHT_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'zicht.db'}"},
-        log_dir=Path(var) / "logs",
-    )
-    with running(system, timeout=240):
-        yield system
-
-
-@pytest.fixture(scope="session")
-def store(zicht: System) -> Iterator[ReportStore]:
-    with ReportStore(StoreConfig.from_env(zicht._environment())) as report_store:
-        yield report_store
 
 
 @pytest.fixture

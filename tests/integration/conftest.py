@@ -10,12 +10,14 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
+from nacl.public import PrivateKey
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.reports.config import StoreConfig
-from bot.reports.store import ReportStore
+from bot.reports.crypto import Keyring
+from bot.reports.store import ReportReader
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ZICHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -61,13 +63,27 @@ def code_key() -> bytes:
 
 
 @pytest.fixture
-def store_config(database_url: str, code_key: bytes) -> StoreConfig:
-    return StoreConfig(database_url=database_url, code_key=code_key)
+def private_key() -> PrivateKey:
+    return PrivateKey.generate()
 
 
 @pytest.fixture
-def store(store_config: StoreConfig) -> Iterator[ReportStore]:
-    report_store = ReportStore(store_config)
+def keyring(private_key: PrivateKey) -> Keyring:
+    return Keyring([private_key])
+
+
+@pytest.fixture
+def store_config(database_url: str, code_key: bytes, private_key: PrivateKey) -> StoreConfig:
+    """The public side's configuration: database, code key and the public key only."""
+    return StoreConfig(
+        database_url=database_url, code_key=code_key, public_key=bytes(private_key.public_key)
+    )
+
+
+@pytest.fixture
+def store(store_config: StoreConfig, keyring: Keyring) -> Iterator[ReportReader]:
+    """A migrated store that can also read: a ReportReader (staff side) with the keyring."""
+    report_store = ReportReader(store_config, keyring)
     report_store.migrate()
     try:
         yield report_store

@@ -56,21 +56,19 @@ MINIMAL = ReportDraft(
 REPORT_COLUMNS = {
     "id",
     "code_hash",
-    "created_on",
+    "created_week",
     "language",
     "status",
-    "signs_other",
-    "location_address",
     "location_place",
-    "location_postcode",
-    "time_of_day",
-    "frequency",
-    "since_when",
-    "vehicles",
-    "persons",
-    "description",
+    "postcode_area",
+    "time_of_day_choice",
+    "frequency_choice",
+    "since_when_choice",
     "danger_reported",
+    "key_id",
+    "sealed",
 }
+HEAD = "0002"
 
 
 def _all_values(store: ReportStore) -> list[str]:
@@ -118,16 +116,19 @@ def test_migrations_match_the_models(store):
     assert differences == []
 
 
-def test_downgrade_to_base_then_upgrade_head(store, store_config):
+def test_downgrade_to_base_then_upgrade_head(store, store_config, private_key):
     store.submit(DRAFT)
     with store.engine.begin() as connection:
-        command.downgrade(alembic_config(store_config.database_url, connection), "base")
+        cfg = alembic_config(
+            store_config.database_url, connection, private_keys=(bytes(private_key),)
+        )
+        command.downgrade(cfg, "base")
     with store.engine.connect() as connection:
         assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
         assert MigrationContext.configure(connection).get_current_revision() is None
     store.migrate()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
         assert {"reports", "report_signs"} <= set(inspect(connection).get_table_names())
     assert store.list_reports() == []
     code = store.submit(DRAFT)
@@ -218,9 +219,10 @@ def test_code_is_stored_only_as_its_keyed_hash(store, code_key):
     assert stored_hash == codes.hash_code(code, code_key)
 
 
-def test_sqlite_file_holds_no_plain_code(tmp_path, code_key):
+def test_sqlite_file_holds_no_plain_code(tmp_path, code_key, private_key):
     db = tmp_path / "zicht.db"
-    with ReportStore(StoreConfig(f"sqlite:///{db}", code_key)) as store:
+    public = bytes(private_key.public_key)
+    with ReportStore(StoreConfig(f"sqlite:///{db}", code_key, public)) as store:
         store.migrate()
         codes_given = [store.submit(DRAFT) for _ in range(5)]
         raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("zicht.db"))
@@ -231,9 +233,10 @@ def test_sqlite_file_holds_no_plain_code(tmp_path, code_key):
         assert code.encode() not in raw
 
 
-def test_sqlite_file_is_private(tmp_path, code_key):
+def test_sqlite_file_is_private(tmp_path, code_key, private_key):
     db = tmp_path / "zicht.db"
-    with ReportStore(StoreConfig(f"sqlite:///{db}", code_key)) as store:
+    public = bytes(private_key.public_key)
+    with ReportStore(StoreConfig(f"sqlite:///{db}", code_key, public)) as store:
         store.migrate()
         store.submit(DRAFT)
         assert stat.S_IMODE(db.stat().st_mode) == 0o600
@@ -268,26 +271,31 @@ def test_find_by_code_misses(store, store_config):
     # another key cannot find the report: the hash really is keyed
     other = ReportStore(dataclasses.replace(store_config, code_key=b"k" * 32))
     try:
-        assert other.find_by_code(code) is None
+        assert other.find_sealed(code) is None
     finally:
         other.dispose()
 
 
-def test_created_on_is_todays_utc_date_without_time(store):
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def test_created_week_is_the_monday_of_this_utc_week_without_time(store):
     before = datetime.datetime.now(datetime.UTC).date()
     found = store.find_by_code(store.submit(DRAFT))
     after = datetime.datetime.now(datetime.UTC).date()
-    assert type(found.created_on) is datetime.date  # not a datetime
-    assert found.created_on in {before, after}
+    assert type(found.created_week) is datetime.date  # not a datetime
+    assert found.created_week.weekday() == 0  # a Monday: the week, not the day
+    assert found.created_week in {_monday(before), _monday(after)}
     with store.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
-            raw = connection.execute(text("SELECT created_on FROM reports")).scalar_one()
+            raw = connection.execute(text("SELECT created_week FROM reports")).scalar_one()
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw)
         else:
             data_type = connection.execute(
                 text(
                     "SELECT data_type FROM information_schema.columns"
-                    " WHERE table_name = 'reports' AND column_name = 'created_on'"
+                    " WHERE table_name = 'reports' AND column_name = 'created_week'"
                 )
             ).scalar_one()
             assert data_type == "date"
@@ -524,6 +532,6 @@ def test_migrate_module_upgrades_the_configured_database(tmp_path):
         with engine.connect() as connection:
             assert {"reports", "report_signs"} <= set(inspect(connection).get_table_names())
             revision = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert revision.scalar_one() == "0001"
+            assert revision.scalar_one() == HEAD
     finally:
         engine.dispose()
