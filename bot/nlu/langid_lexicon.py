@@ -76,7 +76,10 @@ def read_wordfreq_list(language: str, wordlist: str = "small") -> Optional[Dict[
     path = data / f"{wordlist}_{language}.msgpack.gz" if data else None
     if path is None or not path.is_file():
         return None
-    import msgpack  # a dependency of wordfreq
+    try:
+        import msgpack  # a dependency of wordfreq
+    except ImportError:
+        return None
 
     with gzip.open(path, "rb") as stream:
         pack = msgpack.load(stream, raw=False)

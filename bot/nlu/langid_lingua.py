@@ -25,6 +25,12 @@ def lingua_available() -> bool:
     return True
 
 
+def lingua_knows(language: str) -> bool:
+    from lingua import IsoCode639_1
+
+    return hasattr(IsoCode639_1, language.upper())
+
+
 def _build(languages: Tuple[str, ...], low_accuracy: bool) -> Any:
     with _LOCK:
         detector = _DETECTORS.get((languages, low_accuracy))

@@ -29,7 +29,7 @@ from typing import Dict, List, Mapping, Optional, Sequence
 
 from bot.nlu.langid_letters import LetterRules, candidates, dominant_script
 from bot.nlu.langid_lexicon import Lexicon
-from bot.nlu.langid_lingua import LinguaVoter, lingua_available
+from bot.nlu.langid_lingua import LinguaVoter, lingua_available, lingua_knows
 from bot.nlu.langid_ngrams import LangdetectModel
 
 LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -95,7 +95,7 @@ class LanguageDetector:
         self._letters = LetterRules(self.languages)
         self._lexicon = Lexicon.from_wordfreq(self.languages) if use_lexicon else None
         self._lingua: Optional[LinguaVoter] = None
-        if use_lingua and lingua_available():
+        if use_lingua and lingua_available() and all(map(lingua_knows, self.languages)):
             self._lingua = LinguaVoter(self.languages)
 
     @property
