@@ -45,9 +45,9 @@ LANGUAGES = ("nl", "en", "de", "fr", "es", "pt", "pl", "ro", "bg", "hu", "uk", "
 LANGDETECT_WEIGHT = 1 / 12
 LEXICON_WEIGHT = 1.0
 LINGUA_WEIGHT = 2.0
-# lingua reads at most this much of a text (its time grows with the length; long texts are
-# decided well before).
-LINGUA_MAX_CHARS = 200
+# The voters read at most this much of a text: their time grows with the length, and a text is
+# decided well before (200 characters are some 30 words).
+MAX_CHARS = 200
 # The browser's language counts as this many times more likely than each other language.
 HINT_PRIOR = 4.0
 
@@ -109,6 +109,7 @@ class LanguageDetector:
 
     def scores(self, text: str, hint: Optional[str] = None) -> Dict[str, float]:
         """Unnormalised log-posterior per candidate language (those of the text's script)."""
+        text = text[:MAX_CHARS]
         script = dominant_script(text)
         languages = candidates(self.languages, text, script)
         totals = dict.fromkeys(languages, 0.0)
@@ -138,7 +139,7 @@ class LanguageDetector:
                 for code in languages:
                     totals[code] += LEXICON_WEIGHT * lexicon[index[code]]
         if self._lingua is not None:
-            confidences = self._lingua.log_confidences(text[:LINGUA_MAX_CHARS], languages)
+            confidences = self._lingua.log_confidences(text, languages)
             for code, value in zip(languages, confidences, strict=True):
                 totals[code] += LINGUA_WEIGHT * value
 
