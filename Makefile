@@ -16,12 +16,13 @@ RASA_ENV := RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CP
 RASA_DATA := data/nlu data/rules
 VALIDATION_DATA := $(RASA_DATA) tests/validation
 
-.PHONY: help install run train lint format validate test test-stories test-nlu test-python test-browser browser-deps audit bench bench-flood clean
+.PHONY: help install run train lint format validate test test-stories test-nlu test-python test-browser browser-deps audit bench bench-flood bench-langid clean
 
 help:
 	@echo "make run    set up everything and run Zicht on http://127.0.0.1:8080"
 	@echo "make test   set up everything and run the whole test suite"
-	@echo "other: install train lint format validate test-stories test-nlu test-python bench clean"
+	@echo "other: install train lint format validate audit test-stories test-nlu test-python test-browser"
+	@echo "benchmarks: bench bench-flood bench-langid"
 
 install: $(APP_VENV)/.installed $(RASA_VENV)/.installed
 
@@ -94,6 +95,9 @@ test: install lint validate audit test-stories test-nlu test-python
 
 bench: install $(MODEL)
 	$(APP_PY) -m benchmarks.chat_latency
+
+bench-langid: $(APP_VENV)/.installed
+	$(APP_PY) -m benchmarks.langid
 
 bench-flood: install $(MODEL)
 	$(APP_PY) -m benchmarks.flood --rotate
