@@ -22,7 +22,7 @@ from actions.tracker_values import (
 )
 from bot.reports.places import extract_place_from_address, resolve_place
 from bot.reports.records import MAX_LENGTHS, SIGN_IDS
-from bot.texts import label
+from bot.texts import SOURCE_LANGUAGE, label
 
 # The place when only a postcode or the municipality itself was named.
 MUNICIPALITY = "Sittard-Geleen"
@@ -56,12 +56,16 @@ class ValidateReportForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
+        kept_language = _language_before_place_answer(tracker, requested)
         if requested not in (None, "danger_now") and _danger_in(tracker):
             dispatcher.utter_message(response="utter_danger")
             if _danger_intent(tracker):
                 # "hij slaat haar nu" is a cry for 112, not an answer: ask the question again.
                 return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         events = await super().run(dispatcher, tracker, domain)
+        if kept_language is not None:
+            events.insert(0, SlotSet("language", kept_language))
+            tracker.slots["language"] = kept_language
         slots = {**tracker.slots}
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         before_confirm = [name for name in required if name not in ("confirm", "edit_field")]
@@ -241,6 +245,29 @@ class ValidateReportForm(FormValidationAction):
 
 def _said_no(text: str, language: str) -> bool:
     return has_keyword(text, language, "no_words")
+
+
+PLACE_SLOTS = ("location_address", "location_place")
+
+
+def _language_before_place_answer(tracker: Tracker, requested: str | None) -> str | None:
+    """The conversation's language before an address or place answer changed it, if it did.
+
+    Street and place names are Dutch ("Rijksweg Zuid 12"): they say nothing about the language
+    the person speaks, so such an answer must not switch the conversation to Dutch.
+    """
+    if requested not in PLACE_SLOTS:
+        return None
+    events = tracker.events
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
+    if not users:
+        return None
+    before = SOURCE_LANGUAGE
+    for event in events[max(starts, default=0) : users[-1]]:
+        if event.get("event") == "slot" and event.get("name") == "language" and event.get("value"):
+            before = str(event["value"])
+    return before if before != tracker.get_slot("language") else None
 
 
 def _danger_intent(tracker: Tracker) -> bool:

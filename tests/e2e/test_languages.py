@@ -132,10 +132,11 @@ def test_switching_language_halfway_keeps_the_answers(zicht, store: ReportStore)
     chat.send(choice("done"))
     reply = chat.send("Kerkstraat 3")
     assert response_text("nl", "utter_ask_location_place") in reply.text
+    reply = chat.send("Munstergeleen")
+    assert response_text("nl", "utter_ask_time_of_day") in reply.text
     # The person goes on in English: from this message on, Zicht answers in English.
-    reply = chat.send("It is in Munstergeleen, near the church")
-    assert response_text("en", "utter_ask_time_of_day") in reply.text
-    chat.send(choice("night"))
+    reply = chat.send("mostly late at night, after the bars close")
+    assert response_text("en", "utter_ask_frequency") in reply.text
     chat.send(choice("daily"))
     chat.send(choice("unknown"))
     chat.send(choice("skip"))
@@ -149,6 +150,7 @@ def test_switching_language_halfway_keeps_the_answers(zicht, store: ReportStore)
     assert report.signs == ("odd_hours",)
     assert report.location_address == "Kerkstraat 3"
     assert report.location_place == "Munstergeleen"
+    assert report.time_of_day == "night"
 
 
 def test_texts_files_all_parse() -> None:

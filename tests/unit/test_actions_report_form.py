@@ -22,6 +22,7 @@ from action_helpers import (
     slot_values,
     tracker,
 )
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report_form import ValidateReportForm
@@ -690,3 +691,38 @@ def test_summary_shows_other_and_its_description():
 def test_no_summary_while_answers_are_missing(slot):
     events, _ = run(ValidateReportForm(), answer(slot, said("x"), slots=answers_before(slot)))
     assert "summary" not in dict(slot_sets(events))
+
+
+def _place_turn(requested: str, text: str, language_events: list[str], now: str) -> Tracker:
+    events: list[dict] = [{"event": "session_started"}]
+    events += [{"event": "slot", "name": "language", "value": code} for code in language_events]
+    events += [
+        {"event": "user", "text": text, "parse_data": {}},
+        {"event": "slot", "name": "language", "value": now},
+        {"event": "slot", "name": requested, "value": text},
+    ]
+    return Tracker(
+        "sender",
+        {"language": now, "requested_slot": requested, requested: text},
+        {"text": text, "intent": {"name": "inform", "confidence": 0.9}, "entities": []},
+        events,
+        False,
+        None,
+        {"name": "report_form"},
+        "action_listen",
+    )
+
+
+@pytest.mark.parametrize("requested", ["location_address", "location_place"])
+def test_a_dutch_street_name_does_not_switch_the_language(requested):
+    tracker = _place_turn(requested, "Rijksweg Zuid 12, Geleen", ["pl"], now="nl")
+    events = asyncio.run(ValidateReportForm().run(CollectingDispatcher(), tracker, domain()))
+    assert {"event": "slot", "name": "language", "value": "pl"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events if e["event"] == "slot"
+    ]
+
+
+def test_other_answers_may_switch_the_language():
+    tracker = _place_turn("time_of_day", "mostly late at night", ["nl"], now="en")
+    events = asyncio.run(ValidateReportForm().run(CollectingDispatcher(), tracker, domain()))
+    assert not [e for e in events if e.get("name") == "language"]
