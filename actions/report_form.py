@@ -26,6 +26,9 @@ from bot.texts import SOURCE_LANGUAGE, label
 
 # The place when only a postcode or the municipality itself was named.
 MUNICIPALITY = "Sittard-Geleen"
+# Only a clear help request interrupts an answer; a description that merely sounds like one
+# ("nobody ever leaves the house") is kept as the answer.
+HELP_CONFIDENCE = 0.85
 CHOICE_SLOTS = ("time_of_day", "frequency", "since_when")
 OPTIONAL_SLOTS = ("vehicles", "persons", "description")
 EDITABLE_SLOTS = ("signs", "location_address", "location_place", *CHOICE_SLOTS, *OPTIONAL_SLOTS)
@@ -62,6 +65,10 @@ class ValidateReportForm(FormValidationAction):
             if _danger_intent(tracker):
                 # "hij slaat haar nu" is a cry for 112, not an answer: ask the question again.
                 return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        if requested is not None and _clear_intent(tracker, "need_help", HELP_CONFIDENCE):
+            # "I need help" in the middle of a report: the help path first, then the same question.
+            dispatcher.utter_message(response="utter_help")
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         events = await super().run(dispatcher, tracker, domain)
         if kept_language is not None:
             events.insert(0, SlotSet("language", kept_language))
@@ -69,7 +76,12 @@ class ValidateReportForm(FormValidationAction):
         slots = {**tracker.slots}
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         before_confirm = [name for name in required if name not in ("confirm", "edit_field")]
-        if all(slots.get(name) is not None for name in before_confirm):
+        # Only after an answer: an empty turn (e.g. /cancel) must stay empty, or Rasa would not
+        # reject the form and the cancel rule would never run.
+        answered = any(
+            e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events
+        )
+        if answered and all(slots.get(name) is not None for name in before_confirm):
             events.append(SlotSet("summary", build_summary(slots, language_of(tracker))))
         return events
 
@@ -256,8 +268,8 @@ def _language_before_place_answer(tracker: Tracker, requested: str | None) -> st
     Street and place names are Dutch ("Rijksweg Zuid 12"): they say nothing about the language
     the person speaks, so such an answer must not switch the conversation to Dutch.
     """
-    if requested not in PLACE_SLOTS:
-        return None
+    if requested not in PLACE_SLOTS or not latest_text(tracker):
+        return None  # a chosen language (a payload) always counts
     events = tracker.events
     users = [i for i, event in enumerate(events) if event.get("event") == "user"]
     starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
@@ -270,9 +282,13 @@ def _language_before_place_answer(tracker: Tracker, requested: str | None) -> st
     return before if before != tracker.get_slot("language") else None
 
 
-def _danger_intent(tracker: Tracker) -> bool:
+def _clear_intent(tracker: Tracker, name: str, threshold: float) -> bool:
     intent, confidence = latest_intent(tracker)
-    return intent == "danger" and confidence >= DANGER_CONFIDENCE
+    return intent == name and confidence >= threshold
+
+
+def _danger_intent(tracker: Tracker) -> bool:
+    return _clear_intent(tracker, "danger", DANGER_CONFIDENCE)
 
 
 def _danger_in(tracker: Tracker) -> bool:

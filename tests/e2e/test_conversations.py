@@ -242,3 +242,20 @@ def test_empty_huge_and_broken_requests_are_refused_kindly(chat_nl: Chat) -> Non
     assert chat_nl.send("x" * 2001).status == 413
     broken = post_json(f"{chat_nl.base_url}/api/chat", b"\xff\xfe{not json")
     assert broken.status == 400 and broken.messages
+
+
+def test_cancel_at_the_summary_stores_nothing(chat_nl: Chat, store: ReportStore) -> None:
+    before = len(store.list_reports())
+    chat_nl.send("/greet")
+    chat_nl.send("/report_signs")
+    for payload in (NO, sign("odd_hours"), choice("done")):
+        chat_nl.send(payload)
+    chat_nl.send("Dorpstraat 8")
+    chat_nl.send("Born")
+    for answer in ("night", "daily", "unknown", "skip", "skip"):
+        reply = chat_nl.send(choice(answer))
+    reply = chat_nl.send(choice("skip"))
+    assert "Dit is je melding" in reply.text
+    reply = chat_nl.send("/cancel")
+    assert "Er is niets opgeslagen" in reply.text
+    assert len(store.list_reports()) == before
