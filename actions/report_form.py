@@ -65,7 +65,7 @@ class ValidateReportForm(FormValidationAction):
             if _danger_intent(tracker):
                 # "hij slaat haar nu" is a cry for 112, not an answer: ask the question again.
                 return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
-        if requested is not None and _clear_intent(tracker, "need_help", HELP_CONFIDENCE):
+        if requested is not None and _asks_for_help(tracker, requested):
             # "I need help" in the middle of a report: the help path first, then the same question.
             dispatcher.utter_message(response="utter_help")
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
@@ -280,6 +280,20 @@ def _language_before_place_answer(tracker: Tracker, requested: str | None) -> st
         if event.get("event") == "slot" and event.get("name") == "language" and event.get("value"):
             before = str(event["value"])
     return before if before != tracker.get_slot("language") else None
+
+
+DESCRIPTION_SLOTS = ("signs_other", "vehicles", "persons", "description")
+
+
+def _asks_for_help(tracker: Tracker, requested: str) -> bool:
+    """The help button always; typed text only outside the free descriptions, where a
+    description of the situation ("nobody ever leaves the house") can sound like a cry for help.
+    """
+    if tracker.latest_message.get("text", "").startswith("/need_help"):
+        return True
+    return requested not in DESCRIPTION_SLOTS and _clear_intent(
+        tracker, "need_help", HELP_CONFIDENCE
+    )
 
 
 def _clear_intent(tracker: Tracker, name: str, threshold: float) -> bool:
