@@ -14,16 +14,12 @@ from actions.report_actions import (
     MAX_REPORTS_PER_CONVERSATION,
     ActionSubmitReport,
     ReportCounter,
-    report_store,
-    reports_sent,
 )
-from bot.reports import ReportReader, StoreConfig
-from bot.reports.keys import create_key_pair, default_key_files, read_keyring
 from bot.texts import web_text
 from bot.web import WebConfig, create_app
 from bot.web import chat as chat_module
 from bot.web.ratelimit import ChatLimiter, Rate, RateLimits, retry_after
-from tests.unit.action_helpers import response_kwargs, responses, run, said, tracker
+from tests.unit.action_helpers import actions_store, response_kwargs, responses, run, said, tracker
 
 HELP_NUMBERS = ("112", "06 25 76 50 52")
 
@@ -248,22 +244,7 @@ CONFIRMED = {
 
 @pytest.fixture
 def reader(monkeypatch, tmp_path):
-    monkeypatch.setenv("ZICHT_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'zicht.db'}")
-    for name in ("ZICHT_CODE_KEY", "ZICHT_CODE_KEY_FILE", "ZICHT_PUBLIC_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("ZICHT_PUBLIC_KEY_FILE", raising=False)
-    monkeypatch.delenv("ZICHT_PRIVATE_KEY_FILE", raising=False)
-    files = default_key_files()
-    create_key_pair(files)
-    report_store.cache_clear()
-    reports_sent.clear()
-    with ReportReader(StoreConfig.from_env(), read_keyring(files.private)) as staff:
-        staff.migrate()
-        yield staff
-    report_store().dispose()
-    report_store.cache_clear()
-    reports_sent.clear()
+    yield from actions_store(monkeypatch, tmp_path)
 
 
 def submit(sender: str, language: str = "en") -> Any:

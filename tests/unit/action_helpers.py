@@ -14,11 +14,15 @@ import copy
 import functools
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.report_actions import report_store, reports_sent
+from bot.reports import ReportReader, StoreConfig
+from bot.reports.keys import create_key_pair, default_key_files, read_keyring
 from bot.texts import load
 from bot.texts.build_domain import build_domain
 
@@ -186,3 +190,31 @@ def slot_sets(events: list[dict[str, Any]]) -> list[tuple[str, Any]]:
 def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The value each slot ends with after the events (the last SlotSet wins)."""
     return dict(slot_sets(events))
+
+
+def actions_store(monkeypatch: Any, tmp_path: Any) -> Iterator[ReportReader]:
+    """A migrated SQLite store in tmp_path, the one the actions will use (for `yield from`).
+
+    The actions get only the public key (as the action server does); the test reads the reports
+    back through a ReportReader holding the private keyring.
+    """
+    monkeypatch.setenv("ZICHT_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'zicht.db'}")
+    for name in (
+        "ZICHT_CODE_KEY",
+        "ZICHT_CODE_KEY_FILE",
+        "ZICHT_PUBLIC_KEY",
+        "ZICHT_PUBLIC_KEY_FILE",
+        "ZICHT_PRIVATE_KEY_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    files = default_key_files()
+    create_key_pair(files)
+    report_store.cache_clear()
+    reports_sent.clear()
+    with ReportReader(StoreConfig.from_env(), read_keyring(files.private)) as reader:
+        reader.migrate()
+        yield reader
+    report_store().dispose()
+    report_store.cache_clear()
+    reports_sent.clear()

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from action_helpers import (
+    actions_store,
     answer,
     domain,
     response_kwargs,
@@ -19,11 +20,8 @@ from actions.report_actions import (
     ActionCancelReport,
     ActionSubmitReport,
     report_store,
-    reports_sent,
 )
 from actions.report_form import ValidateReportForm
-from bot.reports import ReportReader, StoreConfig
-from bot.reports.keys import create_key_pair, default_key_files, read_keyring
 from bot.reports.records import MAX_LENGTHS
 
 CODE = re.compile(r"\d{5}(-\d{5}){4}")
@@ -61,26 +59,8 @@ def after_the_form(slots, language="en"):
 
 @pytest.fixture
 def store(monkeypatch, tmp_path):
-    """A migrated SQLite store in tmp_path, the one the actions will use.
-
-    The actions get only the public key (as the action server does); the test reads the reports
-    back through a ReportReader holding the private keyring.
-    """
-    monkeypatch.setenv("ZICHT_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'zicht.db'}")
-    for name in ("ZICHT_CODE_KEY", "ZICHT_CODE_KEY_FILE", "ZICHT_PUBLIC_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("ZICHT_PUBLIC_KEY_FILE", raising=False)
-    monkeypatch.delenv("ZICHT_PRIVATE_KEY_FILE", raising=False)
-    files = default_key_files()
-    create_key_pair(files)
-    report_store.cache_clear()
-    reports_sent.clear()
-    with ReportReader(StoreConfig.from_env(), read_keyring(files.private)) as reader:
-        reader.migrate()
-        yield reader
-    report_store().dispose()
-    report_store.cache_clear()
+    """A migrated SQLite store for the actions, read back with the private keyring."""
+    yield from actions_store(monkeypatch, tmp_path)
 
 
 @pytest.fixture
