@@ -28,7 +28,7 @@ from bot.reports.records import (
     StoredReport,
     validate_draft,
 )
-from bot.reports.store import PublicKeyMissing, ReportReader, ReportStore
+from bot.reports.store import LookupThrottled, PublicKeyMissing, ReportReader, ReportStore
 
 __all__ = [
     "SIGN_IDS",
@@ -36,6 +36,7 @@ __all__ = [
     "CryptoFailure",
     "DecryptionFailed",
     "Keyring",
+    "LookupThrottled",
     "PlaceMatch",
     "PrivateKeyMissing",
     "PublicKeyMissing",

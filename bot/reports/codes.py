@@ -63,3 +63,18 @@ def hash_code(code: str, key: bytes) -> str:
     if digits is None:
         raise ValueError("not a reference code")
     return hmac.new(key, digits.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def followup_key(code: str, key: bytes) -> bytes:
+    """The 32-byte secret-box key of a report's shared follow-up thread.
+
+    Derived from the code (which only the resident holds) and the store key, separated from the
+    code hash by a prefix: knowing the hash does not give the key. The staff side gets the same
+    key from the report row, where it is sealed to the public key at submission.
+    """
+    if not isinstance(key, bytes) or len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"the code key must be at least {MIN_KEY_BYTES} bytes")
+    digits = normalise_code(code)
+    if digits is None:
+        raise ValueError("not a reference code")
+    return hmac.new(key, b"zicht-followup:" + digits.encode("ascii"), hashlib.sha256).digest()

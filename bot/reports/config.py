@@ -6,6 +6,9 @@ ZICHT_CODE_KEY        the reference-code HMAC key, hex (at least 16 bytes; 32 re
 ZICHT_CODE_KEY_FILE   a file holding it (raw bytes, or hex text); default <var>/secrets/code.key,
                       created with 32 random bytes and mode 0600 when missing.
 ZICHT_VAR_DIR         the writable data folder; default <repo>/var.
+ZICHT_LOOKUP_FAILURES_PER_HOUR
+                      wrong reference codes tried per hour, all conversations together, before
+                      code lookups pause for the rest of the hour; default 100.
 ZICHT_PUBLIC_KEY, ZICHT_PUBLIC_KEY_FILE
                       the public key that seals report contents (bot.reports.keys); default
                       <var>/keys/public.key when it exists. Without one, the store cannot take
@@ -48,6 +51,9 @@ class StoreConfig:
     code_key: bytes = field(repr=False)
     # The raw 32 bytes of the current public key (seals contents); None: cannot take reports.
     public_key: bytes | None = field(default=None, repr=False)
+    # Failed reference-code lookups allowed per hour for the whole installation (README: the
+    # arithmetic of guessing codes).
+    lookup_failures_per_hour: int = 100
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
@@ -77,7 +83,12 @@ class StoreConfig:
         else:
             key_file = Path(env.get("ZICHT_CODE_KEY_FILE") or var_dir / "secrets" / "code.key")
             key = load_or_create_key(key_file)
-        return cls(database_url=url, code_key=key, public_key=load_public_key(env))
+        return cls(
+            database_url=url,
+            code_key=key,
+            public_key=load_public_key(env),
+            lookup_failures_per_hour=int(env.get("ZICHT_LOOKUP_FAILURES_PER_HOUR") or 100),
+        )
 
 
 def normalise_database_url(url: str) -> str:

@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.reports.crypto import DecryptionFailed, Keyring, Sealer
+from nacl.bindings import sodium_pad, sodium_unpad
+from nacl.exceptions import CryptoError
+from nacl.secret import SecretBox
+
+from bot.reports.crypto import PAD_BLOCK, DecryptionFailed, Keyring, Sealer
 from bot.reports.records import SEALED_FIELDS, ReportDraft
 
 FORMAT_VERSION = 1
@@ -46,3 +50,51 @@ def open_fields(keyring: Keyring, key_id: str, sealed: bytes, code_hash: str) ->
 def reseal(keyring: Keyring, sealer: Sealer, key_id: str, sealed: bytes, code_hash: str) -> bytes:
     """The same contents sealed to another key (key rotation)."""
     return sealer.seal(encode(code_hash, open_fields(keyring, key_id, sealed, code_hash)))
+
+
+# --- Messages on a report (revision 0003) -----------------------------------------------------
+# Sealed: UTF-8 JSON {"kind": ..., "report": <code_hash>, "text": ..., "v": 1}, padded and sealed
+# like the report. Shared (messages the resident may read): the padded UTF-8 text in a secret box
+# (XSalsa20-Poly1305, random nonce) under the report's follow-up key.
+
+
+def seal_message(sealer: Sealer, code_hash: str, kind: str, text: str) -> bytes:
+    body = {"v": FORMAT_VERSION, "report": code_hash, "kind": kind, "text": text}
+    return sealer.seal(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    )
+
+
+def open_message(keyring: Keyring, key_id: str, sealed: bytes, code_hash: str, kind: str) -> str:
+    """The text of a sealed message; DecryptionFailed if it belongs to another report or kind."""
+    try:
+        body = json.loads(keyring.open(key_id, sealed).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DecryptionFailed("the sealed message is not readable") from exc
+    if not isinstance(body, dict) or body.get("v") != FORMAT_VERSION:
+        raise DecryptionFailed("unknown format of the sealed message")
+    if body.get("report") != code_hash or body.get("kind") != kind:
+        raise DecryptionFailed("the sealed message belongs to another report")
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise DecryptionFailed("the sealed message holds no text")
+    return text
+
+
+def reseal_message(
+    keyring: Keyring, sealer: Sealer, key_id: str, sealed: bytes, code_hash: str, kind: str
+) -> bytes:
+    text = open_message(keyring, key_id, sealed, code_hash, kind)
+    return seal_message(sealer, code_hash, kind, text)
+
+
+def share(followup_key: bytes, text: str) -> bytes:
+    """The text in a secret box under the follow-up key (what the reference code opens)."""
+    return SecretBox(followup_key).encrypt(sodium_pad(text.encode("utf-8"), PAD_BLOCK))
+
+
+def open_shared(followup_key: bytes, box: bytes) -> str:
+    try:
+        return sodium_unpad(SecretBox(followup_key).decrypt(bytes(box)), PAD_BLOCK).decode("utf-8")
+    except (CryptoError, ValueError, UnicodeDecodeError) as exc:
+        raise DecryptionFailed("a shared message does not open with this code") from exc

@@ -200,3 +200,104 @@ def _check_text(name: str, value: object, *, required: bool) -> None:
         raise ValueError(f"{name} is longer than {MAX_LENGTHS[name]} characters")
     if "\x00" in value:
         raise ValueError(f"{name} contains a NUL character")
+
+
+# --- Casework (issue 4): workflow, messages, follow-up, funnel -------------------------------
+
+# The partners a report can be forwarded to (ids; Dutch labels live in the staff templates).
+PARTNERS: tuple[str, ...] = (
+    "avim",
+    "project_1863",
+    "riec_limburg",
+    "om",
+    "belastingdienst",
+    "kmar",
+    "leger_des_heils",
+)
+CLOSE_REASONS: tuple[str, ...] = (
+    "handled",  # passed on and dealt with
+    "no_grounds",  # no signs of prostitution or exploitation found
+    "duplicate",  # the same situation as another report
+    "insufficient",  # too little information to act on
+    "other",
+)
+# new -> in_progress -> forwarded -> closed; a report can be closed from any open state and
+# taken back into handling from forwarded or closed.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("in_progress", "closed"),
+    "in_progress": ("forwarded", "closed"),
+    "forwarded": ("in_progress", "closed"),
+    "closed": ("in_progress",),
+}
+# note: internal, staff only; to_resident: a question or message the resident sees with the
+# reference code; from_resident: what the resident added later through the chat.
+MESSAGE_KINDS: tuple[str, ...] = ("note", "to_resident", "from_resident")
+MESSAGE_MAX_LENGTH = 2000
+FUNNEL_EVENTS: tuple[str, ...] = ("started", "completed", "cancelled")
+# What the resident sees of the status.
+RESIDENT_STATUS: dict[str, str] = {
+    "new": "received",
+    "in_progress": "in_progress",
+    "forwarded": "in_progress",
+    "closed": "closed",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    report_id: int
+    kind: str  # a MESSAGE_KINDS id
+    author: str | None  # the staff name; None for the resident
+    created_on: datetime.date  # staff: the day; resident: the Monday of the week
+    text: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """A report as staff handle it: the opened report plus its workflow state.
+
+    ``address_count``/``street_count`` count the reports (this one included) on the same
+    normalised address and street; ``same_address``/``same_street`` list the other reports' ids
+    (filled by ``Casework.case``; empty in lists). ``messages`` is filled by ``Casework.case``.
+    """
+
+    report: StoredReport
+    assigned_to: str | None
+    partner: str | None
+    close_reason: str | None
+    address_count: int = 1
+    street_count: int = 1
+    same_address: tuple[int, ...] = ()
+    same_street: tuple[int, ...] = ()
+    messages: tuple[Message, ...] = ()
+
+    @property
+    def id(self) -> int:
+        return self.report.id
+
+    @property
+    def status(self) -> str:
+        return self.report.status
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Filters of the staff list; None means "any". Weeks are compared by their Monday."""
+
+    status: str | None = None
+    sign: str | None = None
+    place: str | None = None  # canonical place name, e.g. "Geleen"
+    postcode: str | None = None  # "6131" or "6131AB" (prefix match on the full postcode)
+    week_from: datetime.date | None = None
+    week_to: datetime.date | None = None
+    language: str | None = None
+    sort: str = "newest"  # "newest", "oldest" or "address_count"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a resident with the reference code sees: the status and the shared thread."""
+
+    status: str  # a RESIDENT_STATUS value: received, in_progress, closed
+    messages: tuple[Message, ...]  # to_resident and from_resident only, oldest first

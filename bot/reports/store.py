@@ -38,16 +38,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from bot.reports import codes, contents
+from bot.reports import codes, contents, throttle
 from bot.reports.config import StoreConfig
 from bot.reports.crypto import Keyring, Sealer
 from bot.reports.keys import load_keyring
-from bot.reports.models import Report, ReportSign
+from bot.reports.models import FunnelCount, Report, ReportMessage, ReportSign
 from bot.reports.records import (
+    FUNNEL_EVENTS,
+    MESSAGE_MAX_LENGTH,
+    RESIDENT_STATUS,
     SIGN_IDS,
+    FollowUp,
+    Message,
     ReportDraft,
     SealedReport,
     StoredReport,
@@ -61,6 +66,11 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SUBMIT_ATTEMPTS = 5
+# Failed reference-code lookups count against one budget for the whole installation.
+LOOKUP_SCOPE = "code_lookup"
+LOOKUP_SUBJECT = "all"
+LOOKUP_WINDOW_SECONDS = 3600
+SHARED_KINDS: tuple[str, ...] = ("to_resident", "from_resident")
 
 # Applied on every new SQLite connection. WAL lets the staff dashboard read while the bot writes;
 # FULL sync makes a confirmed report survive a power cut; secure_delete overwrites deleted
@@ -75,6 +85,10 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
 
 class PublicKeyMissing(RuntimeError):
     """The store has no public key, so it cannot seal (and so cannot take) a report."""
+
+
+class LookupThrottled(RuntimeError):
+    """Too many wrong reference codes were tried recently: lookups pause for everyone."""
 
 
 def alembic_config(
@@ -131,6 +145,19 @@ class ReportStore:
     @property
     def engine(self) -> Engine:
         return self._engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory (for bot.reports.casework, the staff side's other half)."""
+        return self._sessions
+
+    @property
+    def config(self) -> StoreConfig:
+        return self._config
+
+    @property
+    def sealer(self) -> Sealer | None:
+        return self._sealer
 
     def __enter__(self) -> ReportStore:
         return self
@@ -203,8 +230,9 @@ class ReportStore:
             code = codes.new_code()
             code_hash = codes.hash_code(code, self._config.code_key)
             try:
+                followup_key = codes.followup_key(code, self._config.code_key)
                 with self._sessions.begin() as session:
-                    session.add(_new_report(draft, code_hash, self._sealer))
+                    session.add(_new_report(draft, code_hash, self._sealer, followup_key))
             except IntegrityError:
                 if not self._hash_exists(code_hash):
                     raise
@@ -223,12 +251,115 @@ class ReportStore:
         code_hash = codes.hash_code(text, self._config.code_key)
         with self._sessions() as session:
             report = session.scalars(select(Report).where(Report.code_hash == code_hash)).first()
-            return None if report is None else _to_sealed(report)
+            return None if report is None else to_sealed(report)
+
+    def follow_up(self, text: str) -> FollowUp | None:
+        """The status and shared thread of the report whose code is in ``text``, or None.
+
+        A well-formed code that matches no report counts against the installation's hourly
+        budget of failed lookups (StoreConfig.lookup_failures_per_hour); once it is spent every
+        lookup raises LookupThrottled until the hour has passed. Malformed input never reaches
+        the database and costs nothing.
+        """
+        report_id, code_hash, status = self._lookup(text) or (None, None, None)
+        if report_id is None or code_hash is None or status is None:
+            return None
+        key = codes.followup_key(text, self._config.code_key)
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(ReportMessage)
+                .where(ReportMessage.report_id == report_id, ReportMessage.kind.in_(SHARED_KINDS))
+                .order_by(ReportMessage.id)
+            ).all()
+            messages = tuple(
+                Message(
+                    id=row.id,
+                    report_id=row.report_id,
+                    kind=row.kind,
+                    author=row.author,
+                    created_on=row.created_on,
+                    text=contents.open_shared(key, row.shared),
+                )
+                for row in rows
+                if row.shared is not None
+            )
+        return FollowUp(status=RESIDENT_STATUS[status], messages=messages)
+
+    def add_resident_message(self, text: str, message: str) -> bool:
+        """Append what the resident adds later to the report whose code is in ``text``.
+
+        Sealed to the public key (staff read it) and shared under the follow-up key (the
+        resident sees it again with the code). Returns False when no report has that code;
+        ValueError for an empty, too long or NUL-containing message. Dated by week only.
+        """
+        check_message(message)
+        if self._sealer is None:
+            raise PublicKeyMissing("no public key configured: run `zicht keys init`")
+        found = self._lookup(text)
+        if found is None:
+            return False
+        report_id, code_hash, _status = found
+        key = codes.followup_key(text, self._config.code_key)
+        with self._sessions.begin() as session:
+            session.add(
+                ReportMessage(
+                    report_id=report_id,
+                    kind="from_resident",
+                    author=None,
+                    created_on=this_week_utc(),
+                    key_id=self._sealer.key_id,
+                    sealed=contents.seal_message(self._sealer, code_hash, "from_resident", message),
+                    shared=contents.share(key, message),
+                )
+            )
+        return True
+
+    def record_funnel(self, event: str) -> None:
+        """Count one started, completed or cancelled report form in this week's funnel."""
+        if event not in FUNNEL_EVENTS:
+            raise ValueError(f"unknown funnel event {event!r}")
+        week = this_week_utc()
+        for _ in range(SUBMIT_ATTEMPTS):
+            with self._sessions.begin() as session:
+                done = session.execute(
+                    update(FunnelCount)
+                    .where(FunnelCount.week == week, FunnelCount.event == event)
+                    .values(count=FunnelCount.count + 1)
+                ).rowcount
+            if done:
+                return
+            try:
+                with self._sessions.begin() as session:
+                    session.add(FunnelCount(week=week, event=event, count=1))
+                return
+            except IntegrityError:
+                continue  # another process inserted the row first: update it
+        raise RuntimeError("could not count the funnel event")
+
+    def _lookup(self, text: str) -> tuple[int, str, str] | None:
+        """(id, code_hash, status) of the report with the code in ``text``; throttled."""
+        if codes.normalise_code(text) is None:
+            return None
+        budget = self._config.lookup_failures_per_hour
+        failures = throttle.count_recent(
+            self._engine, LOOKUP_SCOPE, LOOKUP_SUBJECT, LOOKUP_WINDOW_SECONDS
+        )
+        if failures >= budget:
+            raise LookupThrottled("the hourly budget of failed code lookups is spent")
+        code_hash = codes.hash_code(text, self._config.code_key)
+        with self._sessions() as session:
+            row = session.execute(
+                select(Report.id, Report.status).where(Report.code_hash == code_hash)
+            ).first()
+        if row is None:
+            throttle.record(self._engine, LOOKUP_SCOPE, LOOKUP_SUBJECT)
+            return None
+        return int(row[0]), code_hash, str(row[1])
 
     def list_sealed(self) -> list[SealedReport]:
         """All reports with their contents sealed, oldest first."""
         with self._sessions() as session:
-            return [_to_sealed(r) for r in session.scalars(select(Report).order_by(Report.id))]
+            return [to_sealed(r) for r in session.scalars(select(Report).order_by(Report.id))]
 
     def count(self) -> int:
         """How many reports are stored."""
@@ -326,20 +457,45 @@ class ReportReader(ReportStore):
         done = 0
         with self._sessions.begin() as session:
             rows = session.execute(
-                select(Report.id, Report.key_id, Report.sealed, Report.code_hash).where(
-                    Report.key_id != sealer.key_id
-                )
+                select(
+                    Report.id, Report.key_id, Report.sealed, Report.code_hash, Report.followup_key
+                ).where(Report.key_id != sealer.key_id)
             ).all()
-            for report_id, kid, blob, code_hash in rows:
+            for report_id, kid, blob, code_hash, followup_key in rows:
                 session.execute(
                     update(Report)
                     .where(Report.id == report_id)
                     .values(
                         key_id=sealer.key_id,
                         sealed=contents.reseal(self._keyring, sealer, kid, blob, code_hash),
+                        followup_key=None
+                        if followup_key is None
+                        else sealer.seal(self._keyring.open(kid, followup_key)),
                     )
                 )
                 done += 1
+            messages = session.execute(
+                select(
+                    ReportMessage.id,
+                    ReportMessage.key_id,
+                    ReportMessage.sealed,
+                    ReportMessage.kind,
+                    Report.code_hash,
+                )
+                .join(Report, Report.id == ReportMessage.report_id)
+                .where(ReportMessage.key_id != sealer.key_id)
+            ).all()
+            for message_id, kid, blob, kind, code_hash in messages:
+                session.execute(
+                    update(ReportMessage)
+                    .where(ReportMessage.id == message_id)
+                    .values(
+                        key_id=sealer.key_id,
+                        sealed=contents.reseal_message(
+                            self._keyring, sealer, kid, blob, code_hash, kind
+                        ),
+                    )
+                )
         return done
 
 
@@ -381,7 +537,17 @@ def _create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
-def _new_report(draft: ReportDraft, code_hash: str, sealer: Sealer) -> Report:
+def check_message(text: object) -> None:
+    """ValueError unless ``text`` is a non-blank message within MESSAGE_MAX_LENGTH, no NUL."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("a message must not be empty")
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise ValueError(f"a message is at most {MESSAGE_MAX_LENGTH} characters")
+    if "\x00" in text:
+        raise ValueError("a message must not contain a NUL character")
+
+
+def _new_report(draft: ReportDraft, code_hash: str, sealer: Sealer, followup_key: bytes) -> Report:
     return Report(
         code_hash=code_hash,
         created_week=this_week_utc(),
@@ -395,11 +561,12 @@ def _new_report(draft: ReportDraft, code_hash: str, sealer: Sealer) -> Report:
         danger_reported=draft.danger_reported,
         key_id=sealer.key_id,
         sealed=contents.seal_draft(sealer, draft, code_hash),
+        followup_key=sealer.seal(followup_key),
         signs=[ReportSign(sign=sign) for sign in draft.signs],
     )
 
 
-def _to_sealed(report: Report) -> SealedReport:
+def to_sealed(report: Report) -> SealedReport:
     stored = {s.sign for s in report.signs}
     return SealedReport(
         id=report.id,

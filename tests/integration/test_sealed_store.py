@@ -234,9 +234,11 @@ def test_migration_0002_without_a_public_key_stops_and_changes_nothing(
 
 def test_downgrade_below_0002_needs_the_private_key(store, store_config):
     store.submit(DRAFT)
-    with store.engine.begin() as connection, pytest.raises(RuntimeError, match="private keys"):
+    # The exception leaves the transaction, so everything the downgrade did is rolled back
+    # (also the later revisions it undid before reaching 0002).
+    with pytest.raises(RuntimeError, match="private keys"), store.engine.begin() as connection:
         command.downgrade(alembic_config(store_config.database_url, connection), "0001")
-    assert store.list_reports()[0].draft() == DRAFT  # the failed downgrade rolled back
+    assert store.list_reports()[0].draft() == DRAFT
 
 
 # --- the choices in clear are the buttons of the texts ------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from bot.reports import codes
@@ -19,7 +20,7 @@ from bot.reports import store as store_module
 from bot.reports.config import StoreConfig
 from bot.reports.models import Base
 from bot.reports.records import SIGN_IDS, ReportDraft, StoredReport, validate_draft
-from bot.reports.store import ReportStore, alembic_config
+from bot.reports.store import MIGRATIONS_DIR, ReportStore, alembic_config
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -66,9 +67,13 @@ REPORT_COLUMNS = {
     "since_when_choice",
     "danger_reported",
     "key_id",
+    "followup_key",
+    "assigned_to",
+    "partner",
+    "close_reason",
     "sealed",
 }
-HEAD = "0002"
+HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
 def _all_values(store: ReportStore) -> list[str]:
@@ -90,7 +95,8 @@ def test_migrate_creates_the_tables(store_config):
         assert inspect(store.engine).get_table_names() == []
         store.migrate()
         inspector = inspect(store.engine)
-        assert set(inspector.get_table_names()) == {"alembic_version", "reports", "report_signs"}
+        # Every table of the models exists (reports, casework and staff tables alike).
+        assert set(inspector.get_table_names()) == {"alembic_version", *Base.metadata.tables}
         assert {c["name"] for c in inspector.get_columns("reports")} == REPORT_COLUMNS
         assert {c["name"] for c in inspector.get_columns("report_signs")} == {"report_id", "sign"}
         assert inspector.get_pk_constraint("report_signs")["constrained_columns"] == [
