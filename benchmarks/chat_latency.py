@@ -86,7 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var:
         system = System(
-            ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()),
+            ports=Ports(web=free_port(), rasa=free_port(), actions=free_port(), staff=free_port()),
             env={"ZICHT_VAR_DIR": var, "DATABASE_URL": f"sqlite:///{Path(var) / 'bench.db'}"},
             log_dir=Path(var) / "logs",
         )

@@ -152,7 +152,7 @@ def main() -> None:
     failed = False
     with tempfile.TemporaryDirectory() as var:
         system = System(
-            ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()),
+            ports=Ports(web=free_port(), rasa=free_port(), actions=free_port(), staff=free_port()),
             env={"ZICHT_VAR_DIR": var, "DATABASE_URL": f"sqlite:///{Path(var) / 'flood.db'}"},
             log_dir=Path(var) / "logs",
         )

@@ -1,8 +1,10 @@
-"""Start the whole system: Rasa (Python 3.10 env), the action server and the web app.
+"""Start the whole system: Rasa (Python 3.10 env), the action server, the staff dashboard and
+the web app.
 
-`python -m bot.run` is what `make run` calls. All three bind to loopback; only the web app is
-meant to be exposed (behind a TLS proxy in production). Ctrl-C stops everything cleanly.
-The same `System` class starts the real processes for the end-to-end tests.
+`python -m bot.run` is what `make run` calls. All four bind to loopback; only the web app is
+meant to be exposed (behind a TLS proxy in production); it forwards /staff to the dashboard.
+Only the dashboard gets the private keyring. Ctrl-C stops everything cleanly. The same `System`
+class starts the real processes for the end-to-end tests.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from pathlib import Path
 from typing import IO
 
 from bot.reports import ReportStore, StoreConfig
-from bot.reports.keys import default_key_files, ensure_key_pair, public_side_environment
+from bot.reports.keys import (
+    PRIVATE_KEY_FILE_ENV,
+    default_key_files,
+    ensure_key_pair,
+    public_side_environment,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = Path(os.environ.get("ZICHT_RASA_BIN", ROOT / ".venv-rasa" / "bin" / "rasa"))
@@ -48,11 +55,12 @@ class Ports:
     web: int = 8080
     rasa: int = 5005
     actions: int = 5055
+    staff: int = 8081
 
 
 @dataclass
 class System:
-    """The three processes of Zicht; `logs` collects their output when a folder is given."""
+    """The four processes of Zicht; `logs` collects their output when a folder is given."""
 
     ports: Ports = field(default_factory=Ports)
     env: dict[str, str] = field(default_factory=dict)
@@ -64,9 +72,24 @@ class System:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.web}"
 
+    @property
+    def staff_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.staff}"
+
+    def _staff_environment(self) -> dict[str, str]:
+        """The dashboard's environment: the public side's plus the private keyring."""
+        env = self._environment()
+        given = {**os.environ, **self.env}
+        env[PRIVATE_KEY_FILE_ENV] = given.get(PRIVATE_KEY_FILE_ENV) or str(
+            default_key_files(given).private
+        )
+        env["ZICHT_STAFF_PORT"] = str(self.ports.staff)
+        env.setdefault("ZICHT_STAFF_BASE_URL", self.web_url)
+        return env
+
     def _environment(self) -> dict[str, str]:
-        # All three processes are the public side: no private key reaches them; the action
-        # server seals with the public key file.
+        # Rasa, the action server and the web app are the public side: no private key reaches
+        # them; the action server seals with the public key file.
         env = public_side_environment({**os.environ, **QUIET_ENV, **self.env})
         if not env.get("ZICHT_PUBLIC_KEY"):
             env["ZICHT_PUBLIC_KEY_FILE"] = str(default_key_files(env).public)
@@ -75,10 +98,11 @@ class System:
         env["ZICHT_RASA_URLS"] = f"http://127.0.0.1:{self.ports.rasa}"
         env["ZICHT_ACTIONS_URL"] = f"http://127.0.0.1:{self.ports.actions}"
         env["ZICHT_WEB_PORT"] = str(self.ports.web)
+        env["ZICHT_STAFF_URL"] = f"http://127.0.0.1:{self.ports.staff}"
         env["SANIC_HOST"] = "127.0.0.1"
         return env
 
-    def _spawn(self, name: str, command: list[str]) -> None:
+    def _spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
         output: IO[bytes] | int | None = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -88,7 +112,7 @@ class System:
         self.processes[name] = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=self._environment(),
+            env=self._environment() if env is None else env,
             stdout=output,
             stderr=subprocess.STDOUT if output is not None else None,
             start_new_session=True,
@@ -136,14 +160,12 @@ class System:
                 str(ROOT / "credentials.yml"),
             ],
         )
+        self._spawn("staff", [sys.executable, "-m", "bot.staff"], self._staff_environment())
         self._spawn("web", [sys.executable, "-m", "bot.web"])
 
     def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.web_url}/healthz", timeout=2) as response:
-                return response.status == 200
-        except (urllib.error.URLError, OSError):
-            return False
+        """The web app's health check passes and the dashboard serves its login page."""
+        return _answers(f"{self.web_url}/healthz") and _answers(f"{self.staff_url}/staff/login")
 
     def wait_until_healthy(self, timeout: float = 180.0) -> None:
         deadline = time.monotonic() + timeout
@@ -180,6 +202,14 @@ class System:
         process.wait(timeout=30)
 
 
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 @contextlib.contextmanager
 def running(system: System, timeout: float = 180.0) -> Iterator[System]:
     system.start()
@@ -191,10 +221,15 @@ def running(system: System, timeout: float = 180.0) -> Iterator[System]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Run Zicht: Rasa, action server and web app.")
+    parser = argparse.ArgumentParser(
+        description="Run Zicht: Rasa, action server, staff dashboard and web app."
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("ZICHT_WEB_PORT", 8080)))
+    parser.add_argument(
+        "--staff-port", type=int, default=int(os.environ.get("ZICHT_STAFF_PORT", 8081))
+    )
     args = parser.parse_args()
-    system = System(ports=Ports(web=args.port))
+    system = System(ports=Ports(web=args.port, staff=args.staff_port))
     stop = False
 
     def request_stop(signum: int, frame: object) -> None:
@@ -205,7 +240,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, request_stop)
     system.start()
     try:
-        print("Starting Rasa, the action server and the web app …", flush=True)
+        print("Starting Rasa, the action server, the staff dashboard and the web app …", flush=True)
         deadline = time.monotonic() + 300
         while not stop and not system.healthy():
             if any(p.poll() is not None for p in system.processes.values()):
@@ -214,7 +249,11 @@ def main() -> None:
                 raise SystemExit("Zicht did not become healthy within 300 s.")
             time.sleep(0.5)
         if not stop:
-            print(f"\nZicht is running: {system.web_url}  (Ctrl-C stops everything)\n", flush=True)
+            print(
+                f"\nZicht is running: {system.web_url}  (staff: {system.web_url}/staff; "
+                "accounts: `zicht staff add`)  Ctrl-C stops everything\n",
+                flush=True,
+            )
         while not stop:
             if any(p.poll() is not None for p in system.processes.values()):
                 print("A process stopped unexpectedly; stopping the others.", flush=True)

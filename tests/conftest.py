@@ -22,7 +22,7 @@ def zicht(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
         pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
     var = tmp_path_factory.mktemp("var")
     system = System(
-        ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()),
+        ports=Ports(web=free_port(), rasa=free_port(), actions=free_port(), staff=free_port()),
         env={"ZICHT_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'zicht.db'}"},
         log_dir=Path(var) / "logs",
     )

@@ -47,6 +47,8 @@ class WebConfig:
     health_timeout: float = 3.0
     quick_exit_url: str = "https://www.weeronline.nl/"
     frame_ancestors: str = "'none'"
+    # The staff dashboard's own process (bot.staff), forwarded under /staff; None: no /staff.
+    staff_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rasa_urls", _urls(",".join(self.rasa_urls), "rasa_urls"))
@@ -54,6 +56,8 @@ class WebConfig:
             self, "action_server_url", _urls(self.action_server_url, "action_server_url")[0]
         )
         object.__setattr__(self, "frame_ancestors", _frame_ancestors(self.frame_ancestors))
+        if self.staff_url is not None:
+            object.__setattr__(self, "staff_url", _urls(self.staff_url, "staff_url")[0])
         if urlsplit(self.quick_exit_url).scheme != "https":
             raise ValueError("quick_exit_url must be an https URL")
 
@@ -68,4 +72,5 @@ class WebConfig:
             action_server_url=env.get("ZICHT_ACTIONS_URL", cls.action_server_url),
             quick_exit_url=env.get("ZICHT_QUICK_EXIT_URL", cls.quick_exit_url),
             frame_ancestors=env.get("ZICHT_FRAME_ANCESTORS", cls.frame_ancestors),
+            staff_url=env.get("ZICHT_STAFF_URL") or None,
         )

@@ -9,10 +9,12 @@
    folder and Rasa's home config during the run. Redis is not used (endpoints.yml: in-memory
    tracker and lock stores), which the test checks too. Header canaries: 0 hits anywhere. Text
    canaries: 0 plaintext hits, and the staff side's private keyring opens them from the database.
-2. **The public side cannot decrypt**: no process of the system gets a private-key variable (even
-   when the caller's environment has one), no process's memory holds the private key, and with
-   the action server's exact environment an attempt to read the report fails.
-3. **Loopback only**: Rasa and the action server listen on 127.0.0.1 only (/proc/net/tcp*),
+2. **The public side cannot decrypt**: no public-side process (Rasa, action server, web app) gets
+   a private-key variable (even when the caller's environment has one), none of their memories
+   holds the private key, and with the action server's exact environment an attempt to read the
+   report fails. Only the staff dashboard's process gets the keyring.
+3. **Loopback only**: Rasa, the action server and the staff dashboard listen on 127.0.0.1 only
+   (/proc/net/tcp*),
    a connection to a non-loopback address of this machine is refused, and Rasa's HTTP API is off.
 
 The set of log files is fixed (LOG_FILES) and documented in docs/threat-model.md.
@@ -49,7 +51,8 @@ from tests.e2e.conftest import Chat, Reply
 
 pytestmark = pytest.mark.e2e
 
-LOG_FILES = frozenset({"actions.log", "rasa.log", "web.log"})
+LOG_FILES = frozenset({"actions.log", "rasa.log", "staff.log", "web.log"})
+PUBLIC_SIDE = frozenset({"actions", "rasa", "web"})
 POSTGRES_ADMIN_URL = os.environ.get(
     "ZICHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -338,7 +341,9 @@ def evidence(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Evide
 
     started = time.time() - 1
     system = System(
-        ports=Ports(web=free_port(), rasa=free_port(), actions=free_port()), env=env, log_dir=logs
+        ports=Ports(web=free_port(), rasa=free_port(), actions=free_port(), staff=free_port()),
+        env=env,
+        log_dir=logs,
     )
     try:
         system.start()
@@ -459,9 +464,12 @@ def test_no_access_log_and_no_redis(evidence: Evidence):
 # --- 2. the public side cannot decrypt ----------------------------------------------------------
 
 
-def test_no_process_gets_a_private_key_variable(evidence: Evidence):
-    assert set(evidence.environments) == {"actions", "rasa", "web"}
-    for name, environments in evidence.environments.items():
+def test_no_public_side_process_gets_a_private_key_variable(evidence: Evidence):
+    assert set(evidence.environments) == {*PUBLIC_SIDE, "staff"}
+    for env in evidence.environments["staff"]:  # the one process that reads reports
+        assert env["ZICHT_PRIVATE_KEY_FILE"].endswith("private.keys")
+    for name in PUBLIC_SIDE:
+        environments = evidence.environments[name]
         assert environments, name
         for env in environments:
             assert not [k for k in env if k.startswith("ZICHT_PRIVATE_KEY")], name
@@ -469,9 +477,10 @@ def test_no_process_gets_a_private_key_variable(evidence: Evidence):
         assert env["ZICHT_PUBLIC_KEY_FILE"].endswith("public.key")
 
 
-def test_no_process_holds_the_private_key_in_memory(evidence: Evidence):
+def test_no_public_side_process_holds_the_private_key_in_memory(evidence: Evidence):
     assert evidence.memory_control_hits > 0, "the memory scan does not find a key it should"
-    assert evidence.memory_hits == {"actions": 0, "rasa": 0, "web": 0}
+    public = {name: hits for name, hits in evidence.memory_hits.items() if name in PUBLIC_SIDE}
+    assert public == {"actions": 0, "rasa": 0, "web": 0}
 
 
 def test_the_action_servers_environment_cannot_open_a_report(evidence: Evidence):
@@ -512,7 +521,11 @@ def own_non_loopback_ipv4() -> list[str]:
 
 
 def test_rasa_and_the_action_server_listen_on_loopback_only(zicht: System):
-    for name, port in (("rasa", zicht.ports.rasa), ("actions", zicht.ports.actions)):
+    for name, port in (
+        ("rasa", zicht.ports.rasa),
+        ("actions", zicht.ports.actions),
+        ("staff", zicht.ports.staff),
+    ):
         addresses = listening_addresses(port)
         assert addresses == {"127.0.0.1"}, (name, addresses)
         for address in own_non_loopback_ipv4():
