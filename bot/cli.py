@@ -2,6 +2,8 @@
 
     zicht keys init|add|rotate|list|retire   the key pair of the encryption at rest (bot.keys_cli)
     zicht migrate                            bring the database schema up to date
+    zicht staff add|list|disable|enable|reset staff accounts (bot.staff.cli)
+    zicht purge [--dry-run]                  delete reports past the retention period
 
 Each module in COMMAND_MODULES has ``register(subparsers)``, which adds its parser and sets
 ``handler`` (a function of the parsed arguments returning the exit code). A new group such as
@@ -19,7 +21,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES: tuple[str, ...] = ("bot.keys_cli", "bot.reports.migrate")
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.keys_cli",
+    "bot.reports.migrate",
+    "bot.staff.cli",
+    "bot.staff.retention_cli",
+)
 
 
 class CommandError(Exception):
