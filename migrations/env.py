@@ -15,6 +15,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import bot.staff.models  # noqa: F401  (the staff tables belong to the same metadata)
 from bot.reports.config import StoreConfig
 from bot.reports.models import Base
 from bot.reports.store import make_engine

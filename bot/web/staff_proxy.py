@@ -5,8 +5,9 @@ serves it under /staff so that there is one public face and one origin, but only
 it never sees a key. Without ZICHT_STAFF_URL the routes do not exist (404).
 
 Forwarded to the dashboard: method, path, query, body and the headers it needs (cookies, Origin,
-content type, Host, the scheme), plus the peer address as X-Zicht-Peer, because staff events may
-record an IP address (the resident side never does; /api/chat is not forwarded anywhere). Back
+content type, user agent, Host, the scheme), plus the peer address as X-Zicht-Peer, because
+staff events may record an IP address and user agent (the resident side never does; /api/chat
+is not forwarded anywhere). Back
 come status, body and the headers a browser needs; the public app adds its security headers.
 Nothing is logged.
 """
@@ -24,7 +25,8 @@ from bot.web import keys
 log = logging.getLogger(__name__)
 
 STAFF_PREFIX = "/staff"
-REQUEST_HEADERS: tuple[str, ...] = ("Cookie", "Origin", "Content-Type", "Accept")
+# User-Agent too: staff events record it (only /staff is forwarded; the chat never is).
+REQUEST_HEADERS: tuple[str, ...] = ("Cookie", "Origin", "Content-Type", "Accept", "User-Agent")
 RESPONSE_HEADERS: tuple[str, ...] = (
     "Set-Cookie",
     "Location",

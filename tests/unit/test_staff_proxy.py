@@ -101,7 +101,7 @@ async def test_staff_requests_are_forwarded_with_only_what_the_dashboard_needs(d
         assert headers["Origin"] == "https://zicht.example"
         assert headers["X-Zicht-Peer"] == "127.0.0.1"  # the real peer, not the client's claim
         assert headers["Host"] == f"{client.host}:{client.port}"
-        assert headers["User-Agent"] != "canary-agent"
+        assert headers["User-Agent"] == "canary-agent"  # staff events record it
         assert "Referer" not in headers
     finally:
         await client.close()
