@@ -16,13 +16,13 @@ RASA_ENV := RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CP
 RASA_DATA := data/nlu data/rules
 VALIDATION_DATA := $(RASA_DATA) tests/validation
 
-.PHONY: help install run train lint format validate test test-stories test-nlu test-python test-browser browser-deps audit bench bench-flood bench-langid clean
+.PHONY: help install run train lint format validate test test-stories test-nlu test-rasa-env test-python test-browser browser-deps audit bench bench-flood bench-langid bench-load clean
 
 help:
 	@echo "make run    set up everything and run Zicht on http://127.0.0.1:8080"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "other: install train lint format validate audit test-stories test-nlu test-python test-browser"
-	@echo "benchmarks: bench bench-flood bench-langid"
+	@echo "benchmarks: bench bench-flood bench-langid bench-load"
 
 install: $(APP_VENV)/.installed $(RASA_VENV)/.installed
 
@@ -73,6 +73,10 @@ test-stories: $(MODEL)
 		--fail-on-prediction-errors --out results/stories
 
 # Loads the model once and prints intent F1 per language on tests/nlu (held out from training).
+# Our own code that runs inside Rasa (bot/nlu/rasa_speedups.py), checked in the Rasa env.
+test-rasa-env: $(RASA_VENV)/.installed
+	$(RASA_ENV) $(RASA_VENV)/bin/python -m tests.rasa_env.check_speedups
+
 test-nlu: $(MODEL)
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m benchmarks.nlu_eval $(MODEL) tests/nlu results/nlu \
 		--min-f1 $(NLU_MIN_F1)
@@ -91,7 +95,7 @@ test-browser: $(MODEL) $(APP_VENV)/.installed browser-deps
 audit: $(APP_VENV)/.installed
 	$(APP_VENV)/bin/pip-audit -r requirements/app.lock --no-deps --disable-pip --progress-spinner off
 
-test: install lint validate audit test-stories test-nlu test-python
+test: install lint validate audit test-rasa-env test-stories test-nlu test-python
 
 bench: install $(MODEL)
 	$(APP_PY) -m benchmarks.chat_latency
@@ -101,6 +105,11 @@ bench-langid: $(APP_VENV)/.installed
 
 bench-flood: install $(MODEL)
 	$(APP_PY) -m benchmarks.flood --rotate
+
+# Residents and victims at person pace and saturated: embedded, production (2 Rasa, Redis,
+# PostgreSQL) and the stock `rasa init` bot; prints PASS/MISS against the targets.
+bench-load: install $(MODEL)
+	$(APP_PY) -m benchmarks.load
 
 clean:
 	rm -rf results var/domain .pytest_cache .ruff_cache

@@ -10,32 +10,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import aiohttp
 
+from benchmarks.common import REPORT, summary
 from bot.run import Ports, System, free_port, running
-
-REPORT = [
-    "/greet",
-    "Ik wil iets melden",
-    '/inform{"choice": "no"}',
-    '/inform{"sign": "odd_hours"}',
-    "Er komen steeds auto's die na tien minuten weer weggaan",
-    '/inform{"choice": "done"}',
-    "Rijksweg Zuid 12",
-    "Geleen",
-    '/inform{"choice": "night"}',
-    '/inform{"choice": "daily"}',
-    '/inform{"choice": "months_1_6"}',
-    "Een grijs busje",
-    '/inform{"choice": "skip"}',
-    "De ramen zijn afgeplakt",
-    '/inform{"choice": "send"}',
-]
 
 
 async def conversation(http: aiohttp.ClientSession, url: str, latencies: list[float]) -> int:
@@ -48,16 +30,6 @@ async def conversation(http: aiohttp.ClientSession, url: str, latencies: list[fl
             errors += response.status != 200
         latencies.append(time.perf_counter() - started)
     return errors
-
-
-def summary(name: str, latencies: list[float], seconds: float, errors: int) -> str:
-    ordered = sorted(latencies)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    return (
-        f"{name:<24} turns={len(ordered):>5}  p50={statistics.median(ordered) * 1000:7.1f} ms  "
-        f"p95={p95 * 1000:7.1f} ms  max={ordered[-1] * 1000:7.1f} ms  "
-        f"turns/s={len(ordered) / seconds:6.1f}  errors={errors}"
-    )
 
 
 async def measure(base_url: str, rounds: int, concurrency: int) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import aiohttp
 
-from benchmarks.chat_latency import REPORT
+from benchmarks.common import REPORT, percentile
 from bot.run import Ports, System, free_port, running
 
 
@@ -40,8 +40,7 @@ class Figures:
     latencies: list[float] = field(default_factory=list)
 
     def p(self, fraction: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[max(0, round(fraction * len(ordered)) - 1)] if ordered else float("nan")
+        return percentile(self.latencies, fraction)
 
 
 async def post(http: aiohttp.ClientSession, url: str, session_id: str, text: str) -> int:

@@ -35,6 +35,17 @@ from bot.reports.keys import (
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = Path(os.environ.get("ZICHT_RASA_BIN", ROOT / ".venv-rasa" / "bin" / "rasa"))
 MODEL = Path(os.environ.get("ZICHT_MODEL", ROOT / "models" / "zicht.tar.gz"))
+ENDPOINTS = ROOT / "endpoints.yml"
+# Redis tracker and lock stores shared by several Rasa instances (deploy/OPERATIONS.md).
+PRODUCTION_ENDPOINTS = ROOT / "endpoints.production.yml"
+# What endpoints.production.yml reads when the environment does not say: Redis on loopback.
+REDIS_DEFAULTS = {
+    "REDIS_HOST": "127.0.0.1",
+    "REDIS_PORT": "6379",
+    "REDIS_PASSWORD": "",
+    "REDIS_DB": "0",
+    "REDIS_KEY_PREFIX": "zicht",
+}
 QUIET_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -50,6 +61,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_ports(count: int, attempts: int = 50) -> int:
+    """The first of `count` consecutive free loopback ports (for several Rasa instances)."""
+    for _ in range(attempts):
+        first = free_port()
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(first, first + count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
 @dataclass
 class Ports:
     web: int = 8080
@@ -60,13 +86,21 @@ class Ports:
 
 @dataclass
 class System:
-    """The four processes of Zicht; `logs` collects their output when a folder is given."""
+    """The processes of Zicht; `logs` collects their output when a folder is given.
+
+    `rasa_instances` Rasa servers run on consecutive ports from `ports.rasa`, all with the
+    `endpoints` file (endpoints.production.yml for several: they share Redis); the web app
+    spreads the conversations over them.
+    """
 
     ports: Ports = field(default_factory=Ports)
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path | None = None
+    endpoints: Path = ENDPOINTS
+    rasa_instances: int = 1
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _files: list[IO[bytes]] = field(default_factory=list)
+    _commands: dict[str, tuple[list[str], dict[str, str] | None]] = field(default_factory=dict)
 
     @property
     def web_url(self) -> str:
@@ -75,6 +109,16 @@ class System:
     @property
     def staff_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.staff}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """One URL per Rasa instance, on consecutive ports."""
+        return [f"http://127.0.0.1:{self.ports.rasa + i}" for i in range(self.rasa_instances)]
+
+    @staticmethod
+    def rasa_name(index: int) -> str:
+        """The process name of Rasa instance `index`: rasa, rasa-2, rasa-3, …"""
+        return "rasa" if index == 0 else f"rasa-{index + 1}"
 
     def _staff_environment(self) -> dict[str, str]:
         """The dashboard's environment: the public side's plus the private keyring."""
@@ -90,12 +134,12 @@ class System:
     def _environment(self) -> dict[str, str]:
         # Rasa, the action server and the web app are the public side: no private key reaches
         # them; the action server seals with the public key file.
-        env = public_side_environment({**os.environ, **QUIET_ENV, **self.env})
+        env = public_side_environment({**REDIS_DEFAULTS, **os.environ, **QUIET_ENV, **self.env})
         if not env.get("ZICHT_PUBLIC_KEY"):
             env["ZICHT_PUBLIC_KEY_FILE"] = str(default_key_files(env).public)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         env["ZICHT_ACTION_ENDPOINT"] = f"http://127.0.0.1:{self.ports.actions}/webhook"
-        env["ZICHT_RASA_URLS"] = f"http://127.0.0.1:{self.ports.rasa}"
+        env["ZICHT_RASA_URLS"] = ",".join(self.rasa_urls)
         env["ZICHT_ACTIONS_URL"] = f"http://127.0.0.1:{self.ports.actions}"
         env["ZICHT_WEB_PORT"] = str(self.ports.web)
         env["ZICHT_STAFF_URL"] = f"http://127.0.0.1:{self.ports.staff}"
@@ -109,6 +153,7 @@ class System:
             handle = (self.log_dir / f"{name}.log").open("ab")
             self._files.append(handle)
             output = handle
+        self._commands[name] = (command, env)
         self.processes[name] = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -143,25 +188,26 @@ class System:
                 str(self.ports.actions),
             ],
         )
-        self._spawn(
-            "rasa",
-            [
-                str(RASA_BIN),
-                "run",
-                "--model",
-                str(MODEL),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(self.ports.rasa),
-                "--endpoints",
-                str(ROOT / "endpoints.yml"),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-            ],
-        )
+        for index in range(self.rasa_instances):
+            self._spawn(self.rasa_name(index), self._rasa_command(self.ports.rasa + index))
         self._spawn("staff", [sys.executable, "-m", "bot.staff"], self._staff_environment())
         self._spawn("web", [sys.executable, "-m", "bot.web"])
+
+    def _rasa_command(self, port: int) -> list[str]:
+        return [
+            str(RASA_BIN),
+            "run",
+            "--model",
+            str(MODEL),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            str(ROOT / "credentials.yml"),
+        ]
 
     def healthy(self) -> bool:
         """The web app's health check passes and the dashboard serves its login page."""
@@ -201,6 +247,13 @@ class System:
             os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
+    def restart_one(self, name: str) -> None:
+        """Stop one process if it still runs and start it again the same way (fault tests)."""
+        if self.processes[name].poll() is None:
+            self.stop_one(name)
+        command, env = self._commands[name]
+        self._spawn(name, command, env)
+
 
 def _answers(url: str) -> bool:
     try:
@@ -228,8 +281,25 @@ def main() -> None:
     parser.add_argument(
         "--staff-port", type=int, default=int(os.environ.get("ZICHT_STAFF_PORT", 8081))
     )
+    parser.add_argument(
+        "--production",
+        action="store_true",
+        help="Redis tracker and lock stores (endpoints.production.yml; REDIS_* variables)",
+    )
+    parser.add_argument(
+        "--rasa-instances", type=int, default=int(os.environ.get("ZICHT_RASA_INSTANCES", 1))
+    )
     args = parser.parse_args()
-    system = System(ports=Ports(web=args.port, staff=args.staff_port))
+    endpoints = Path(os.environ.get("ZICHT_ENDPOINTS") or ENDPOINTS)
+    if args.production:
+        endpoints = PRODUCTION_ENDPOINTS
+    if args.rasa_instances > 1 and endpoints == ENDPOINTS:
+        parser.error("several Rasa instances need shared stores: add --production")
+    system = System(
+        ports=Ports(web=args.port, staff=args.staff_port),
+        endpoints=endpoints,
+        rasa_instances=args.rasa_instances,
+    )
     stop = False
 
     def request_stop(signum: int, frame: object) -> None:

@@ -21,6 +21,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import rasa_speedups
 from bot.nlu.language_detection import HINT_PRIOR, LANGUAGES, LanguageDetector
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,9 @@ class LanguageEntityExtractor(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LanguageEntityExtractor":
-        # Serving: build the detector now, so that no message waits for it.
+        # Serving: build the detector now, so that no message waits for it; and make Rasa's
+        # check of action-server replies cheap (bot/nlu/rasa_speedups.py).
+        rasa_speedups.apply()
         return cls(config, eager=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

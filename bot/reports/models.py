@@ -1,4 +1,5 @@
-"""ORM models of the reports store. Only bot.reports.store uses them; they never leave it.
+"""ORM models of the reports store. Only bot.reports (store, casework, outbox, throttle) uses
+them; they never leave that package.
 
 Privacy by design: no IP address, user agent, session id, time of day or any other request
 metadata is stored. A report keeps only the keyed hash of its reference code, the week of its

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -136,6 +136,9 @@ class ReportStore:
         self._engine = make_engine(config.database_url)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._sealer = Sealer(config.public_key) if config.public_key is not None else None
+        # Durability hook (bot.reports.durable, docs/durability.md): when set, submit hands it the
+        # finished row; it inserts the row or, if the database is unreachable, spools it durably.
+        self.insert_hook: Callable[[Report], None] | None = None
 
     @property
     def key_id(self) -> str | None:
@@ -231,10 +234,14 @@ class ReportStore:
             code_hash = codes.hash_code(code, self._config.code_key)
             try:
                 followup_key = codes.followup_key(code, self._config.code_key)
-                with self._sessions.begin() as session:
-                    session.add(_new_report(draft, code_hash, self._sealer, followup_key))
+                report = _new_report(draft, code_hash, self._sealer, followup_key)
+                if self.insert_hook is not None:  # durability hook, see __init__
+                    self.insert_hook(report)
+                else:
+                    with self._sessions.begin() as session:
+                        session.add(report)
             except IntegrityError:
-                if not self._hash_exists(code_hash):
+                if not self.hash_exists(code_hash):
                     raise
                 log.warning("reference code collision; drawing a new code")
                 continue
@@ -388,7 +395,8 @@ class ReportStore:
         """Close all pooled connections."""
         self._engine.dispose()
 
-    def _hash_exists(self, code_hash: str) -> bool:
+    def hash_exists(self, code_hash: str) -> bool:
+        """Whether a report with this code hash is stored (outbox delivery checks it)."""
         with self._sessions() as session:
             return bool(session.scalar(select(exists().where(Report.code_hash == code_hash))))
 
