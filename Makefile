@@ -10,7 +10,7 @@ APP_PY := $(APP_VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/zicht.tar.gz
 DOMAIN := var/domain/domain.yml
-TRAINING_DATA := $(shell find data -name '*.yml' 2>/dev/null) config.yml domain.yml $(wildcard bot/nlu/*.py)
+TRAINING_DATA := $(shell find data -name '*.yml' -not -path 'data/identifying/*' 2>/dev/null) config.yml domain.yml $(wildcard bot/nlu/*.py)
 NLU_MIN_F1 ?= 0.85
 RASA_ENV := RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=$(CURDIR)
 RASA_DATA := data/nlu data/rules

@@ -9,7 +9,6 @@ the sender id, and forgotten after a day.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import logging
 import secrets
@@ -24,9 +23,11 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.funnel import record_funnel
+from actions.store import report_store
 from actions.summary import SKIPPED
 from actions.tracker_values import language_of
-from bot.reports import ReportDraft, ReportStore, StoreConfig
+from bot.reports import ReportDraft
 from bot.texts import web_text
 
 logger = logging.getLogger(__name__)
@@ -50,14 +51,11 @@ FORM_SLOTS = (
     "edit_field",
     "confirm",
     "summary",
+    "identity_pending",
+    "identity_found",
+    "identity_choice",
     "requested_slot",
 )
-
-
-@functools.cache
-def report_store() -> ReportStore:
-    """One store per action-server process, configured from the environment."""
-    return ReportStore(StoreConfig.from_env())
 
 
 class ReportCounter:
@@ -160,6 +158,7 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(response="utter_report_failed")
             return clear_form()
         reports_sent.add(tracker.sender_id)
+        await record_funnel("completed")
         dispatcher.utter_message(response="utter_report_saved", code=code)
         return clear_form()
 
@@ -174,4 +173,6 @@ class ActionCancelReport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_cancelled")
+        if tracker.get_slot("danger_now") is not None:  # only a started report (actions/funnel.py)
+            await record_funnel("cancelled")
         return [ActiveLoop(None), *clear_form()]

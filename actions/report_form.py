@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import identity
+from actions.funnel import record_funnel
 from actions.interpretation import has_keyword, match_all, match_one, unique
 from actions.summary import SKIPPED, build_summary
 from actions.tracker_values import (
@@ -53,6 +55,8 @@ class ValidateReportForm(FormValidationAction):
             slots.remove("signs_other")
         if tracker.get_slot("confirm") != "edit":
             slots.remove("edit_field")
+        if not identity.wanted(tracker) and identity.CHOICE in slots:
+            slots.remove(identity.CHOICE)
         return slots
 
     async def run(
@@ -69,7 +73,14 @@ class ValidateReportForm(FormValidationAction):
             # "I need help" in the middle of a report: the help path first, then the same question.
             dispatcher.utter_message(response="utter_help")
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        if requested in (*identity.CHECKED_SLOTS, "signs", "signs_done"):
+            await identity.get_ready(tracker)
         events = await super().run(dispatcher, tracker, domain)
+        if requested == "danger_now" and any(
+            e.get("event") == "slot" and e.get("name") == "danger_now" and e.get("value")
+            for e in events
+        ):
+            await record_funnel("started")  # the first question answered (actions/funnel.py)
         if kept_language is not None:
             events.insert(0, SlotSet("language", kept_language))
             tracker.slots["language"] = kept_language
@@ -128,7 +139,7 @@ class ValidateReportForm(FormValidationAction):
         answer = free_answer(value, "signs_other")
         if answer is None:
             dispatcher.utter_message(response="utter_not_understood_choice")
-        return {"signs_other": answer}
+        return identity.held("signs_other", {"signs_other": answer}, tracker)
 
     def validate_location_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -183,17 +194,23 @@ class ValidateReportForm(FormValidationAction):
     def validate_vehicles(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Result:
-        return _optional_text("vehicles", value, tracker)
+        return identity.held("vehicles", _optional_text("vehicles", value, tracker), tracker)
 
     def validate_persons(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Result:
-        return _optional_text("persons", value, tracker)
+        return identity.held("persons", _optional_text("persons", value, tracker), tracker)
 
     def validate_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Result:
-        return _optional_text("description", value, tracker)
+        return identity.held("description", _optional_text("description", value, tracker), tracker)
+
+    def validate_identity_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Result:
+        """Say it differently, drop the identifying part, or keep it (actions/identity.py)."""
+        return identity.resolve(dispatcher, tracker)
 
     def validate_edit_field(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -243,6 +260,7 @@ class ValidateReportForm(FormValidationAction):
                 earlier = tracker.get_slot("signs_other") if previous else None
                 combined = f"{earlier}; {text}" if earlier else text
                 result["signs_other"] = combined[: MAX_LENGTHS["signs_other"]]
+                result = identity.held("signs_other", result, tracker)
         else:
             dispatcher.utter_message(response="utter_not_understood_choice")
             return {"signs": previous or None}
@@ -324,7 +342,8 @@ def _choice_or_text(
     if answer is None:
         dispatcher.utter_message(response="utter_not_understood_choice")
         return {slot: None}
-    return {slot: match_one(answer, language_of(tracker), slot) or answer}
+    choice = match_one(answer, language_of(tracker), slot)
+    return {slot: choice} if choice else identity.held(slot, {slot: answer}, tracker)
 
 
 def _optional_text(slot: str, value: Any, tracker: Tracker) -> Result:

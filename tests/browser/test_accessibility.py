@@ -145,3 +145,29 @@ def test_the_typing_dots_move_only_without_reduced_motion(
         "() => getComputedStyle(document.querySelector('.dots span')).animationName"
     )
     assert (name != "none") is animated
+
+
+@pytest.mark.parametrize("path", ["/", "/demo"])
+def test_text_at_200_percent_stays_readable_and_reachable(browsing: Browsing, path: str) -> None:
+    """WCAG 1.4.4: text resized to 200 % (the browser's text-size setting, not page zoom) loses
+    no content or function: nothing needs sideways scrolling and every control stays on screen."""
+    page = browsing.page(path, viewport=DESKTOP)
+    wait_started(page)
+    if path == "/demo":
+        page.click("#launcher")
+    greeted(page)
+    before = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    after = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    assert after >= 1.9 * before, "the page's text does not follow the text-size setting"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
+    for selector in ("#quick-exit", "#chat-input", "#chat-send", "#language-button"):
+        page.locator(selector).scroll_into_view_if_needed()
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= DESKTOP["width"], selector
+    # The bot's texts are not clipped: each message shows all of its text.
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('#chat-log .message')]
+            .filter(m => m.scrollWidth > m.clientWidth + 1).length"""
+    )
+    assert clipped == 0

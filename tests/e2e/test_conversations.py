@@ -28,11 +28,11 @@ def field(value: str) -> str:
     return '/inform{"field": "' + value + '"}'
 
 
-def test_greeting_in_dutch_offers_the_three_routes(chat_nl: Chat) -> None:
+def test_greeting_in_dutch_offers_the_four_routes(chat_nl: Chat) -> None:
     reply = chat_nl.send("/greet")
     assert reply.status == 200
     assert "Zicht" in reply.text and "Sittard-Geleen" in reply.text
-    assert reply.payloads == ["/report_signs", "/need_help", "/ask_info"]
+    assert reply.payloads == ["/report_signs", "/need_help", "/ask_info", "/have_code"]
 
 
 def test_greeting_follows_the_browser_language(chat_en: Chat) -> None:

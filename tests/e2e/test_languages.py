@@ -48,7 +48,7 @@ def test_greeting_gives_the_menu_in_that_language(zicht, language: str) -> None:
     assert reply.messages[0]["text"] == response_text(language, "utter_greet")
     titles = [b["title"] for b in reply.messages[0]["buttons"]]
     assert titles == response_titles(language, "utter_greet")
-    assert reply.payloads == ["/report_signs", "/need_help", "/ask_info"]
+    assert reply.payloads == ["/report_signs", "/need_help", "/ask_info", "/have_code"]
 
 
 @pytest.mark.parametrize("language", available_languages())

@@ -48,8 +48,10 @@ CONFIRMED = {
 
 
 def form_slot_names():
-    """Everything the report leaves in the tracker: each domain slot but language."""
-    return {*domain()["slots"], "requested_slot"} - {"language"}
+    """Everything the report leaves in the tracker: each domain slot but language and the
+    follow-up's own slots (actions/followup.py)."""
+    slots = {name for name in domain()["slots"] if not name.startswith("followup_")}
+    return {*slots, "requested_slot"} - {"language"}
 
 
 def after_the_form(slots, language="en"):

@@ -273,11 +273,13 @@ def test_signs_done_a_second_other_text_keeps_the_first_description():
 # --- required_slots -----------------------------------------------------------------------------
 
 
-def test_required_slots_skip_signs_other_and_edit_field_by_default():
+def test_required_slots_skip_signs_other_edit_field_and_identity_choice_by_default():
     names = required({**ANSWERS, "confirm": None})
     assert "signs_other" not in names
     assert "edit_field" not in names
-    assert names == [n for n in form_slots() if n not in ("signs_other", "edit_field")]
+    assert "identity_choice" not in names  # only while an answer waits (actions/identity.py)
+    skipped = ("signs_other", "edit_field", "identity_choice")
+    assert names == [n for n in form_slots() if n not in skipped]
 
 
 def test_required_slots_ask_signs_other_only_when_other_is_among_the_signs():

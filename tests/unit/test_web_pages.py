@@ -319,7 +319,13 @@ async def test_chat_page_holds_the_widget_in_full_page_mode(client):
     assert page.texts["quick-exit-hint"] == web_text("nl", "quick_exit_hint")
     assert "hidden" in page.by_id("pictograms")[1]
     pictograms = page.find("svg", **{"aria-hidden": "true", "focusable": "false"})
-    assert {svg.get("data-pict") for svg in pictograms} >= {"report", "help", "info", "card"}
+    assert {svg.get("data-pict") for svg in pictograms} >= {
+        "report",
+        "help",
+        "info",
+        "code",
+        "card",
+    }
     ids = [attrs["id"] for _, attrs in page.elements if attrs.get("id")]
     assert len(ids) == len(set(ids))
 

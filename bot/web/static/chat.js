@@ -14,7 +14,12 @@
   const PHONE = /(^|[^\w+-])(112|0\d{1,3}(?:[ -]?\d{2,4}){1,4})(?![\w-])/g;
   const HELP_NUMBER = "0625765052"; // Leger des Heils: messages with it offer the card
   const CARD_PAYLOAD = "/info_papers"; // a button of the help answer
-  const PICTOGRAMS = { "/report_signs": "report", "/need_help": "help", "/ask_info": "info" };
+  const PICTOGRAMS = {
+    "/report_signs": "report",
+    "/need_help": "help",
+    "/ask_info": "info",
+    "/have_code": "code",
+  };
   // The bot's own language menu: the widget follows such a choice with its own texts.
   const LANGUAGE_CHOICE = /^\/choose_language\{"language":\s*"([a-z]{2,3})"\}$/;
   const ESCAPE_WINDOW_MS = 1500;
