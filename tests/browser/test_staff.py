@@ -20,6 +20,7 @@ import pytest
 
 from bot.reports import ReportReader
 from bot.run import ROOT, System
+from bot.texts import load
 from tests.browser.helpers import DESKTOP, PHONE, axe_violations, screenshot
 from tests.e2e.conftest import Chat
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.browser
 
 CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 LINK = re.compile(r"https?://\S+/staff/enrol/\S+")
-PASSWORD = "een lange zin voor de browsertest van zicht"
+PASSWORD = "een lange zin om de beheerpagina in chromium te testen"
 # Each payload, if it were not escaped, would set window.__xss or open a dialog.
 XSS = {
     "vehicles": '<script>window.__xss = "script"</script> witte bus',
@@ -37,7 +38,7 @@ XSS = {
         "<a href=\"javascript:window.__xss='link'\">klik</a> {{7*7}} ${7*7} {% raw %}"
     ),
 }
-ADDITION = "<iframe srcdoc=\"<script>parent.__xss='iframe'</script>\"></iframe> extra"
+ADDITION = "Er stond ook een rode auto <img src=y onerror=\"window.__xss='add'\"> bij het huis."
 
 
 def choice(value: str) -> str:
@@ -109,7 +110,9 @@ def xss_report(zicht: System, store: ReportReader) -> int:
     follow.send("/have_code")
     follow.send(code)
     follow.send(choice("add"))
-    follow.send(ADDITION)
+    reply = follow.send(ADDITION)
+    added = load("nl")["responses"]["utter_followup_added"][0]["text"]
+    assert added in reply.text, reply.text
     report = store.find_by_code(code)
     assert report is not None
     return report.id
@@ -175,7 +178,8 @@ def test_xss_from_the_chat_is_shown_escaped_and_never_runs(
             """() => ({
                 xss: window.__xss || null,
                 scripts: [...document.querySelectorAll('main script')].length,
-                images: [...document.querySelectorAll('main img[src="x"]')].length,
+                images: [...document.querySelectorAll('main img[src="x"], main img[src="y"]')]
+                    .length,
                 svgs: [...document.querySelectorAll('main svg[onload]')].length,
                 frames: [...document.querySelectorAll('main iframe')].length,
                 links: [...document.querySelectorAll('main a[href^="javascript:"]')].length,
