@@ -73,4 +73,8 @@ async def chat(request: web.Request) -> web.Response:
         )
     except RasaUnavailable:
         return text_reply(language, "unavailable", status=503, error="unavailable")
+    if not messages:
+        # Rasa answered nothing: an action failed on the way (e.g. the action server stopped
+        # mid-turn). Never leave the person with silence: say so, with the phone numbers.
+        return text_reply(language, "unavailable", error="no_answer")
     return web.json_response({"messages": messages})

@@ -218,11 +218,15 @@ async def test_reply_has_text_and_buttons_only(client, rasa):
     }
 
 
-async def test_an_empty_rasa_reply_is_an_empty_list(client, rasa):
+async def test_an_empty_rasa_reply_still_answers_with_the_phone_numbers(client, rasa):
     rasa.reply = []
     response = await client.post("/api/chat", json=message("hoi"))
     assert response.status == 200
-    assert await response.json() == {"messages": []}
+    body = await response.json()
+    assert body["error"] == "no_answer"
+    [reply] = body["messages"]
+    assert reply["text"] == web_text("nl", "unavailable")
+    assert "112" in reply["text"] and "06 25 76 50 52" in reply["text"]
 
 
 @pytest.mark.parametrize(
