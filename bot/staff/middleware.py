@@ -54,9 +54,11 @@ def _apply(headers: MutableMapping[str, str]) -> None:
     headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    # Not "no-referrer": with it, browsers send "Origin: null" on same-origin form posts, and
-    # the Origin check needs the real one. same-origin still sends nothing to other sites.
-    headers["Referrer-Policy"] = "same-origin"
+    # "no-referrer" on every response, like the public side. With it alone, browsers send
+    # "Origin: null" on same-origin form posts, and the Origin check needs the real one: so the
+    # pages themselves relax it to "same-origin" with a <meta name="referrer"> in base.html,
+    # which still sends nothing to other sites.
+    headers["Referrer-Policy"] = "no-referrer"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY

@@ -44,10 +44,9 @@ def _apply(headers: MutableMapping[str, str], request: web.Request) -> None:
     headers["Content-Security-Policy"] = content_security_policy(frame_ancestors)
     headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     headers["X-Content-Type-Options"] = "nosniff"
-    # The dashboard's forms need a real Origin header (its CSRF defence); with "no-referrer",
-    # browsers send "Origin: null" on same-origin form posts. "same-origin" still tells other
-    # sites nothing. The chat, which has no such forms, sends no referrer at all.
-    headers["Referrer-Policy"] = "same-origin" if staff else "no-referrer"
+    # Also for /staff: its pages relax it to same-origin in a <meta name="referrer"> so that
+    # their form posts carry a real Origin header (bot/staff/middleware.py).
+    headers["Referrer-Policy"] = "no-referrer"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
