@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import functools
 import logging
 import re
 from typing import Any
@@ -35,6 +36,7 @@ from actions.report_form import _danger_in as danger_in
 from actions.store import report_store
 from actions.tracker_values import entity, free_answer, language_of, latest_intent, latest_text
 from bot.reports.codes import normalise_code
+from bot.reports.durable import call_within
 from bot.reports.records import MESSAGE_MAX_LENGTH, FollowUp, Message
 from bot.reports.store import LookupThrottled
 from bot.texts import label
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 FORM = "followup_form"
 MAX_CODE_TRIES = 5
+LOOKUP_DEADLINE_SECONDS = 5.0
 HELP_CONFIDENCE = 0.85
 # A message with this many digits is an attempt at a code (counted), not a remark.
 CODE_ATTEMPT_DIGITS = 5
@@ -134,7 +137,9 @@ async def look_up(
     follow_up: FollowUp | None = None
     if code is not None:
         try:
-            follow_up = await asyncio.to_thread(report_store().follow_up, code)
+            # A frozen database must not hold the turn: a lookup is safe to abandon.
+            lookup = functools.partial(report_store().follow_up, code)
+            follow_up = await asyncio.to_thread(call_within, LOOKUP_DEADLINE_SECONDS, lookup)
         except LookupThrottled:
             logger.warning("a follow-up lookup was throttled")
             dispatcher.utter_message(response="utter_followup_throttled")
