@@ -27,7 +27,7 @@ from bot.staff.access import CSRF, STAFF, StaffUser, is_public, required_role
 from bot.staff.csrf import SAFE_METHODS, check_session_post, clear_cookie
 from bot.staff.pages import context_of
 from bot.staff.sessions import COOKIE_NAME
-from bot.web.security import PERMISSIONS_POLICY, content_security_policy
+from bot.web.security import set_security_headers
 
 log = logging.getLogger(__name__)
 
@@ -50,22 +50,11 @@ ERROR_TEXTS: dict[int, tuple[str, str]] = {
 
 
 def _apply(headers: MutableMapping[str, str]) -> None:
-    headers["Content-Security-Policy"] = content_security_policy("'none'")
-    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    headers["X-Content-Type-Options"] = "nosniff"
+    # The public app's set (never framed; "no-referrer", which the pages relax to
+    # "same-origin" with a <meta name="referrer"> in base.html so that their form posts carry
+    # the real Origin the CSRF check needs), plus X-Frame-Options for old browsers.
+    set_security_headers(headers, "'none'")
     headers["X-Frame-Options"] = "DENY"
-    # "no-referrer" on every response, like the public side. With it alone, browsers send
-    # "Origin: null" on same-origin form posts, and the Origin check needs the real one: so the
-    # pages themselves relax it to "same-origin" with a <meta name="referrer"> in base.html,
-    # which still sends nothing to other sites.
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = PERMISSIONS_POLICY
-    headers["Server"] = "Zicht"
-    headers["Cache-Control"] = "no-store"
-    headers.pop("Last-Modified", None)
-    headers.pop("ETag", None)
 
 
 @web.middleware

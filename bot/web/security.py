@@ -36,11 +36,8 @@ def content_security_policy(frame_ancestors: str) -> str:
     )
 
 
-def _apply(headers: MutableMapping[str, str], request: web.Request) -> None:
-    config = request.app[keys.CONFIG]
-    # The staff dashboard may never be framed, whatever the widget's allow-list says.
-    staff = request.path == "/staff" or request.path.startswith("/staff/")
-    frame_ancestors = "'none'" if staff else config.frame_ancestors
+def set_security_headers(headers: MutableMapping[str, str], frame_ancestors: str) -> None:
+    """The security headers both web apps send on every answer (bot.web and bot.staff)."""
     headers["Content-Security-Policy"] = content_security_policy(frame_ancestors)
     headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     headers["X-Content-Type-Options"] = "nosniff"
@@ -54,6 +51,13 @@ def _apply(headers: MutableMapping[str, str], request: web.Request) -> None:
     headers["Cache-Control"] = "no-store"
     headers.pop("Last-Modified", None)
     headers.pop("ETag", None)
+
+
+def _apply(headers: MutableMapping[str, str], request: web.Request) -> None:
+    config = request.app[keys.CONFIG]
+    # The staff dashboard may never be framed, whatever the widget's allow-list says.
+    staff = request.path == "/staff" or request.path.startswith("/staff/")
+    set_security_headers(headers, "'none'" if staff else config.frame_ancestors)
 
 
 @web.middleware
