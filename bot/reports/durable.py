@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.reports.models import Report
@@ -47,10 +47,18 @@ class DeadlineExceeded(Exception):
 
 
 def database_unreachable(error: BaseException) -> bool:
-    """True for failures that say the database could not be reached, not that the row is bad."""
-    if isinstance(error, DeadlineExceeded | OperationalError | InterfaceError | PoolTimeout):
-        return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    """True unless the error says the row itself is at fault (a constraint or a bad value).
+
+    A connection that breaks mid-statement does not always surface as OperationalError: the
+    pool's pre-ping on a half-closed psycopg connection raises ProgrammingError ("can't change
+    'autocommit' now"), and a server going down can give InternalError. Keeping the report is the
+    safe side, so every database error except IntegrityError and DataError counts as
+    "unreachable" and the row goes to the outbox, whose delivery keeps trying (and logs an error
+    for a failure that is not about the connection).
+    """
+    if isinstance(error, IntegrityError | DataError):
+        return False
+    return isinstance(error, DeadlineExceeded | PoolTimeout | DBAPIError)
 
 
 def call_within[T](deadline: float, function: Callable[[], T]) -> T:
