@@ -1,27 +1,112 @@
-"""A measured speed-up of Rasa 3.6.21 itself, applied when the Rasa server loads our model.
+"""Measured speed-ups of Rasa 3.6.21 itself, applied when the Rasa server loads our model.
 
-Rasa checks every action-server reply with ``jsonschema.validate(result, schema)``, which checks
-the large events schema itself and builds a new validator on every call: 89.7 ms per reply,
-more than half of Rasa's CPU per turn on this machine (benchmarks/rasa_profile.py,
-`make bench-load`). The schema never changes, so one validator built once does the same check
-in about 1.6 ms. Behaviour is unchanged: an invalid reply still raises the same
-``jsonschema.ValidationError`` with Rasa's own message appended.
+1. The reply check. Rasa checks every action-server reply with
+``jsonschema.validate(result, schema)``, which checks the large events schema itself and builds
+a new validator on every call: 89.7 ms per reply, more than half of Rasa's CPU per turn on this
+machine (benchmarks/rasa_profile.py, `make bench-load`). The schema never changes, so one
+validator built once does the same check in about 1.6 ms. Behaviour is unchanged: an invalid
+reply still raises the same ``jsonschema.ValidationError`` with Rasa's own message appended.
+
+2. The domain in every action call. Rasa 3.6 sends the whole domain with every call to the
+action server: ours holds every text in 12 languages, 374 kB of JSON that Rasa encodes (13 ms)
+and the action server decodes (8 ms) on every call, several calls a turn in the report form.
+rasa-sdk 3.9+ (ours: requirements/app.lock) keeps the domain it was last sent together with a
+``domain_digest`` and answers 449 when a call names a digest it does not hold. With
+``domain_digest: true`` on the action endpoint (endpoints*.yml), Rasa now sends the digest with
+every call and the domain only until that action server URL has accepted it; a 449 (an action
+server that restarted, or another replica behind the same URL) makes it send the call again with
+the domain. Without the option Rasa behaves as before, so an older action server still works.
 
 bot.nlu.language_component imports this module (the Rasa process always loads it with the
 model); ``apply()`` is idempotent. Remove it when Rasa is upgraded.
 """
 
 import functools
-from typing import Any, Dict, Text
+import hashlib
+import json
+from typing import Any, Dict, List, Optional, Text
 
 _APPLIED = False
+DIGEST_OPTION = "domain_digest"
+MISSING_DOMAIN_STATUS = 449
+# action server URL -> the digest it has accepted (its copy of the domain)
+_ACCEPTED: Dict[Text, Text] = {}
+# the last domain seen and its digest (Domain hashes by fingerprint, too slow for a dict key)
+_LAST_DIGEST: List[Any] = [None, ""]
 
 
 def apply() -> None:
-    """Replace RemoteAction._validate_action_result with a cached-validator version."""
+    """Apply both speed-ups (idempotent)."""
     global _APPLIED
     if _APPLIED:
         return
+    _cache_reply_validator()
+    _send_domain_once()
+    _APPLIED = True
+
+
+def domain_digest(domain: Any) -> Text:
+    """sha256 of the domain's canonical JSON, computed once per Domain object."""
+    if _LAST_DIGEST[0] is not domain:
+        encoded = json.dumps(domain.as_dict(), sort_keys=True, ensure_ascii=False)
+        _LAST_DIGEST[:] = [domain, hashlib.sha256(encoded.encode("utf-8")).hexdigest()]
+    return str(_LAST_DIGEST[1])
+
+
+def _digest_url(remote_action: Any) -> Optional[Text]:
+    """The endpoint URL when its config asks for digests, else None."""
+    endpoint = remote_action.action_endpoint
+    if endpoint is None or not endpoint.kwargs.get(DIGEST_OPTION):
+        return None
+    return str(endpoint.url)
+
+
+def _missing_domain(error: BaseException) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "status", None) == MISSING_DOMAIN_STATUS
+
+
+def _send_domain_once() -> None:
+    """RemoteAction sends the domain only until the action server holds it (see module doc)."""
+    from rasa.core.actions import action
+    from rasa.shared.exceptions import RasaException
+
+    original_format = action.RemoteAction._action_call_format
+    original_run = action.RemoteAction.run
+
+    def action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
+        result = original_format(self, tracker, domain)
+        url = _digest_url(self)
+        if url is None:
+            return result
+        digest = domain_digest(domain)
+        result[DIGEST_OPTION] = digest
+        if _ACCEPTED.get(url) == digest:
+            result.pop("domain", None)
+        elif "domain" not in result:  # selective domain left it out: it must go once
+            result["domain"] = domain.as_dict()
+        return result
+
+    async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+        url = _digest_url(self)
+        if url is None:
+            return await original_run(self, output_channel, nlg, tracker, domain)
+        try:
+            events = await original_run(self, output_channel, nlg, tracker, domain)
+        except RasaException as error:
+            if not _missing_domain(error):
+                raise
+            _ACCEPTED.pop(url, None)  # the server lost it: the call again, with the domain
+            events = await original_run(self, output_channel, nlg, tracker, domain)
+        _ACCEPTED[url] = domain_digest(domain)
+        return events
+
+    action.RemoteAction._action_call_format = action_call_format
+    action.RemoteAction.run = run
+
+
+def _cache_reply_validator() -> None:
+    """Replace RemoteAction._validate_action_result with a cached-validator version."""
     from jsonschema import ValidationError
     from jsonschema.validators import validator_for
     from rasa.core.actions import action
@@ -50,4 +135,3 @@ def apply() -> None:
 
     validate_action_result.__wrapped__ = original  # type: ignore[attr-defined]
     action.RemoteAction._validate_action_result = validate_action_result
-    _APPLIED = True

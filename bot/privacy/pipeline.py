@@ -7,6 +7,7 @@ Building a pipeline imports spaCy's language data, which takes from a few tenths
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import unicodedata
@@ -120,11 +121,19 @@ def warm_up(languages: Iterable[str] | None = None) -> None:
         pipeline(code)
 
 
+def _warm_up_politely() -> None:
+    """warm_up() at the lowest CPU priority: it runs while Rasa and the other processes start,
+    and on a small machine it must not slow them (Linux sets a nice value per thread)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    warm_up()
+
+
 def start_warm_up() -> threading.Thread | None:
     """Build all pipelines in a background thread (the action server calls this at start);
     ZICHT_IDENTIFYING_WARM_UP=0 turns it off."""
     if os.environ.get("ZICHT_IDENTIFYING_WARM_UP", "1") == "0":
         return None
-    thread = threading.Thread(target=warm_up, name="identifying-warm-up", daemon=True)
+    thread = threading.Thread(target=_warm_up_politely, name="identifying-warm-up", daemon=True)
     thread.start()
     return thread

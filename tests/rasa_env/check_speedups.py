@@ -1,11 +1,26 @@
-"""Run in the Rasa environment (`make test-rasa-env`): the patched reply check of
-bot/nlu/rasa_speedups.py accepts and refuses exactly what Rasa's own check does, and is faster.
+"""Run in the Rasa environment (`make test-rasa-env`): the speed-ups of bot/nlu/rasa_speedups.py.
+
+- The patched reply check accepts and refuses exactly what Rasa's own check does, and is faster.
+- The domain goes to an action server once: against a small HTTP server that answers like
+  rasa-sdk 3.9+ (449 for a digest it does not hold), the first call carries the domain, later
+  calls only its digest, a server that forgot it gets it again after its 449, and an endpoint
+  without `domain_digest: true` gets the domain every time. (The real rasa-sdk's side of this
+  is checked in the app environment: tests/e2e/test_action_domain.py.)
+
 Exits non-zero on any difference (plain asserts: the Rasa env has no pytest)."""
 
+import asyncio
 import time
+from typing import Any
 
+from aiohttp import web
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.nlu import rasa_speedups
 
@@ -37,9 +52,65 @@ def patched(action: RemoteAction, result: dict) -> bool:
         return False
 
 
+class DigestServer:
+    """Answers like rasa-sdk 3.9+: 449 unless it holds the call's domain digest."""
+
+    def __init__(self) -> None:
+        self.digest: str | None = None
+        self.calls: list[dict[str, Any]] = []
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.calls.append(body)
+        if body.get("domain"):
+            self.digest = body.get("domain_digest")
+        elif self.digest is None or body.get("domain_digest") != self.digest:
+            return web.json_response({"error": "no domain", "action_name": "x"}, status=449)
+        return web.json_response({"events": [], "responses": [{"text": "ok"}]})
+
+
+async def check_domain_once() -> None:
+    server = DigestServer()
+    app = web.Application()
+    app.router.add_post("/webhook", server.webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    domain = Domain.from_dict({"actions": ["action_x"], "responses": {"utter_a": [{"text": "a"}]}})
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+
+    async def call(options: dict[str, Any]) -> dict[str, Any]:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", **options)
+        tracker = DialogueStateTracker("conversation", [])
+        events = await RemoteAction("action_x", endpoint).run(
+            CollectingOutputChannel(), nlg, tracker, domain
+        )
+        assert events, "the action's reply was lost"
+        return server.calls[-1]
+
+    try:
+        first = await call({"domain_digest": True})
+        assert first.get("domain") and first.get("domain_digest"), "the first call lacks it"
+        second = await call({"domain_digest": True})
+        assert "domain" not in second and second["domain_digest"] == first["domain_digest"]
+        server.digest = None  # the action server restarted
+        before = len(server.calls)
+        third = await call({"domain_digest": True})
+        assert len(server.calls) == before + 2, "a 449 must be followed by exactly one retry"
+        assert third.get("domain"), "the retry after a 449 carries the domain"
+        plain = await call({})
+        assert plain.get("domain") and "domain_digest" not in plain, "the option is opt-in"
+        print(f"domain once: {len(server.calls)} calls, the domain sent in 3, as expected")
+    finally:
+        await runner.cleanup()
+
+
 def main() -> None:
     rasa_speedups.apply()
     rasa_speedups.apply()  # idempotent
+    asyncio.run(check_domain_once())
     action = RemoteAction("action_x", None)
     for result in GOOD + BAD:
         assert patched(action, result) == original(result), result
