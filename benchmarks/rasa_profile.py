@@ -84,7 +84,12 @@ def instrument() -> None:
 
 
 async def profile(
-    model: str, action_url: str | None, rounds: int, top: int, cache_validator: bool
+    model: str,
+    action_url: str | None,
+    rounds: int,
+    top: int,
+    cache_validator: bool,
+    domain_every_call: bool = False,
 ) -> None:
     import logging
 
@@ -98,7 +103,9 @@ async def profile(
     configure_logging_and_warnings(logging.INFO)  # as `rasa run`: no debug logging per turn
     configure_structlog(logging.INFO)
     started = time.perf_counter()
-    endpoints = AvailableEndpoints(action=EndpointConfig(action_url) if action_url else None)
+    options = {} if domain_every_call else {"domain_digest": True}  # as endpoints.yml
+    action = EndpointConfig(action_url, **options) if action_url else None
+    endpoints = AvailableEndpoints(action=action)
     agent = await load_agent(model_path=model, endpoints=endpoints)
     print(f"model loaded in {time.perf_counter() - started:.1f} s")
     instrument()
@@ -146,9 +153,21 @@ def main() -> None:
     parser.add_argument(
         "--cache-validator", action="store_true", help="experiment: prebuilt reply validator"
     )
+    parser.add_argument(
+        "--domain-every-call",
+        action="store_true",
+        help="send the domain with every action call, as Rasa 3.6 does without domain_digest",
+    )
     args = parser.parse_args()
     asyncio.run(
-        profile(args.model, args.action_url, args.rounds, args.cprofile, args.cache_validator)
+        profile(
+            args.model,
+            args.action_url,
+            args.rounds,
+            args.cprofile,
+            args.cache_validator,
+            args.domain_every_call,
+        )
     )
 
 

@@ -17,6 +17,13 @@ every call and the domain only until that action server URL has accepted it; a 4
 server that restarted, or another replica behind the same URL) makes it send the call again with
 the domain. Without the option Rasa behaves as before, so an older action server still works.
 
+3. Event types. Every turn Rasa reads the conversation back from the tracker store and turns
+each stored event into an object; ``Event.resolve_by_type`` finds the class by walking all
+subclasses of Event (recursively, with an ``inspect.isabstract`` check each) for every single
+event: 5.4 ms a turn in a report conversation. A name -> class table built from the same walk
+gives the same class (the first match, as before); a name it does not know rebuilds the table
+once (a subclass imported later), then behaves exactly as Rasa's own lookup.
+
 bot.nlu.language_component imports this module (the Rasa process always loads it with the
 model); ``apply()`` is idempotent. Remove it when Rasa is upgraded.
 """
@@ -42,6 +49,7 @@ def apply() -> None:
         return
     _cache_reply_validator()
     _send_domain_once()
+    _cache_event_types()
     _APPLIED = True
 
 
@@ -103,6 +111,34 @@ def _send_domain_once() -> None:
 
     action.RemoteAction._action_call_format = action_call_format
     action.RemoteAction.run = run
+
+
+def _cache_event_types() -> None:
+    """Event.resolve_by_type from a name -> class table (see module doc)."""
+    from rasa.shared.core import events
+    from rasa.shared.utils.common import all_subclasses
+
+    original = events.Event.resolve_by_type
+    table: Dict[Text, Any] = {}
+
+    def rebuild() -> None:
+        fresh: Dict[Text, Any] = {}
+        for cls in all_subclasses(events.Event):
+            fresh.setdefault(cls.type_name, cls)
+        table.clear()
+        table.update(fresh)
+
+    def resolve_by_type(type_name: Text, default: Optional[Any] = None) -> Optional[Any]:
+        cls = table.get(type_name)
+        if cls is None:
+            rebuild()
+            cls = table.get(type_name)
+        if cls is not None:
+            return cls
+        return original(type_name, default)
+
+    resolve_by_type.__wrapped__ = original  # type: ignore[attr-defined]
+    events.Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
 
 
 def _cache_reply_validator() -> None:
