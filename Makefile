@@ -74,8 +74,8 @@ test-stories: $(MODEL)
 
 # Loads the model once and prints intent F1 per language on tests/nlu (held out from training).
 # Our own code that runs inside Rasa (bot/nlu/rasa_speedups.py), checked in the Rasa env.
-test-rasa-env: $(RASA_VENV)/.installed
-	$(RASA_ENV) $(RASA_VENV)/bin/python -m tests.rasa_env.check_speedups
+test-rasa-env: $(DOMAIN) $(RASA_VENV)/.installed
+	$(RASA_ENV) $(RASA_VENV)/bin/python -m tests.rasa_env.check_speedups var/domain
 
 test-nlu: $(MODEL)
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m benchmarks.nlu_eval $(MODEL) tests/nlu results/nlu \

@@ -26,6 +26,10 @@ from bot.nlu.language_detection import HINT_PRIOR, LANGUAGES, LanguageDetector
 
 logger = logging.getLogger(__name__)
 
+# Rasa imports this module while it reads the model's graph, before it loads any component: the
+# speed-ups of Rasa itself (bot/nlu/rasa_speedups.py) are in place for the whole model load.
+rasa_speedups.apply()
+
 ENTITY = "language"
 
 
@@ -88,9 +92,7 @@ class LanguageEntityExtractor(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LanguageEntityExtractor":
-        # Serving: build the detector now, so that no message waits for it; and make Rasa's
-        # check of action-server replies cheap (bot/nlu/rasa_speedups.py).
-        rasa_speedups.apply()
+        # Serving: build the detector now, so that no message waits for it.
         return cls(config, eager=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
