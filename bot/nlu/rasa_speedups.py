@@ -127,20 +127,24 @@ def _send_domain_once() -> None:
 
 def _load_domain_once() -> None:
     """DomainProvider.load parses the stored domain.yml once (see module doc)."""
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.resource import Resource
+    from rasa.engine.storage.storage import ModelStorage
     from rasa.graph_components.providers.domain_provider import DomainProvider
     from rasa.shared.core.domain import Domain
     from rasa.shared.utils.io import read_file, read_yaml
 
     original = DomainProvider.load.__func__  # type: ignore[attr-defined]
 
+    # Rasa's graph validation (rasa train) checks the types of these parameters: keep them exact.
     def load(
         cls: Any,
         config: Dict[Text, Any],
-        model_storage: Any,
-        resource: Any,
-        execution_context: Any,
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> Any:
+    ) -> DomainProvider:
         with model_storage.read_from(resource) as directory:
             stored = [path for path in Path(directory).rglob("*") if path.is_file()]
             if [path.name for path in stored] != [STORED_DOMAIN]:
