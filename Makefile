@@ -9,6 +9,7 @@ RASA_VENV := .venv-rasa
 APP_PY := $(APP_VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/zicht.tar.gz
+CHARS := models/langid_chars.npz
 DOMAIN := var/domain/domain.yml
 TRAINING_DATA := $(shell find data -name '*.yml' -not -path 'data/identifying/*' 2>/dev/null) config.yml domain.yml $(wildcard bot/nlu/*.py)
 NLU_MIN_F1 ?= 0.85
@@ -45,8 +46,13 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 $(DOMAIN): domain.yml $(wildcard data/texts/*.yml) bot/texts/build_domain.py $(APP_VENV)/.installed
 	$(APP_PY) -m bot.texts.build_domain var/domain
 
+# The language detection's character n-gram model (bot/nlu/langid_chars.py), learned from word
+# lists that ship in packages (wordfreq, simplemma); deterministic, ~2.5 min; never committed.
+$(CHARS): bot/nlu/langid_chars.py bot/nlu/langid_data.py $(APP_VENV)/.installed
+	$(APP_PY) -m bot.nlu.langid_chars --out $@
+
 # Trains only when the model is missing or its training data changed.
-$(MODEL): $(TRAINING_DATA) $(DOMAIN) $(RASA_VENV)/.installed
+$(MODEL): $(TRAINING_DATA) $(DOMAIN) $(CHARS) $(RASA_VENV)/.installed
 	$(RASA_ENV) $(RASA) train --config config.yml --domain var/domain --data $(RASA_DATA) \
 		--out models --fixed-model-name zicht
 	touch $@
@@ -100,7 +106,7 @@ test: install lint validate audit test-rasa-env test-stories test-nlu test-pytho
 bench: install $(MODEL)
 	$(APP_PY) -m benchmarks.chat_latency
 
-bench-langid: $(APP_VENV)/.installed
+bench-langid: $(APP_VENV)/.installed $(CHARS)
 	$(APP_PY) -m benchmarks.langid
 
 bench-flood: install $(MODEL)

@@ -10,8 +10,10 @@ prints the accuracy per language and kind of
 - lingua: lingua restricted to the 12 languages (high accuracy mode).
 
 plus the totals per kind, whether each target is met, and p50/p99 detection time per detector.
-`--ablation` adds the assistant's detector without each of its voters. The benchmark only
-measures: nothing is trained or tuned on this data. Always exits 0.
+`--ablation` adds the assistant's detector without (or with) each of its voters, and "old": the
+detector before its own character model (lingua's high-accuracy models instead). The benchmark
+only measures: nothing is trained or tuned on this data (that is benchmarks/langid_dev.py's
+job). Always exits 0.
 """
 
 from __future__ import annotations
@@ -226,9 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(run("lingua", classify, data, load_seconds=seconds))  # type: ignore[arg-type]
     if args.ablation:
         variants = {
-            "-lingua": {"use_lingua": False},
+            "+lingua": {"use_lingua": True},
+            "-chars": {"use_chars": False},
             "-wordfreq": {"use_lexicon": False},
-            "ld+letters": {"use_lingua": False, "use_lexicon": False},
+            "ld+letters": {"use_chars": False, "use_lexicon": False},
+            "old": {"use_chars": False, "use_lingua": True},
         }
         for name, options in variants.items():
             variant, seconds = timed(lambda o=options: LanguageDetector(LANGUAGES, **o))

@@ -159,17 +159,24 @@ class Lexicon:
                         knowing.add(index)
         return [self.languages[index] for index in sorted(knowing)]
 
-    def log_likelihoods(self, text: str) -> Tuple[List[float], int]:
-        """Summed log P(word | language) per language and the number of words found anywhere."""
-        totals = [0.0] * len(self.languages)
-        known = 0
-        for word in words_of(text):
+    def scores_of_words(self, words: Sequence[str]) -> List[Optional[List[float]]]:
+        """log P(word | language) per word (None for a word no list has)."""
+        result: List[Optional[List[float]]] = []
+        for word in words:
             scores = self._word_scores(word)
             if scores is None and "'" in word:
                 parts = [self._word_scores(part) for part in word.split("'") if part]
                 parts = [part for part in parts if part is not None]
                 if parts:
                     scores = [sum(values) for values in zip(*parts, strict=True)]
+            result.append(scores)
+        return result
+
+    def log_likelihoods(self, text: str) -> Tuple[List[float], int]:
+        """Summed log P(word | language) per language and the number of words found anywhere."""
+        totals = [0.0] * len(self.languages)
+        known = 0
+        for scores in self.scores_of_words(words_of(text)):
             if scores is None:
                 continue
             known += 1

@@ -4,6 +4,9 @@ Its high-accuracy models for 12 languages take a few seconds of CPU and several 
 load; they are loaded once per process, when the voter is made, so that no message waits for
 them. (Loading them in a thread would not help: lingua holds the GIL while it loads. Its
 low-accuracy mode loads in a fraction of a second but adds little to the other voters.)
+
+The detector no longer uses it unless asked (`LanguageDetector(use_lingua=True)`): its own
+character n-gram model (`langid_chars`) does better on the development set at ~1 % of the memory.
 """
 
 from __future__ import annotations

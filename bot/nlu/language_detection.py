@@ -10,7 +10,12 @@ Voters each give a log-likelihood per configured language; their weighted sum pl
 - letters a language does not write (`langid_letters`): і/ї/є/ґ are Ukrainian, ы/э/ё Russian,
   ъ as a vowel Bulgarian, ő/ű Hungarian, ł Polish, ă/ș/ț Romanian …;
 - word frequencies (`langid_lexicon.Lexicon`, the data of the `wordfreq` package), if installed;
-- lingua (`langid_lingua`, `lingua-language-detector`), if installed.
+- how the words look (`langid_chars.CharModel`): our own character n-gram model of each
+  language's word forms, shipped as langid_chars.npz (~2 MB); it decides the words no frequency
+  list knows, and weighs little for the words that one does;
+- lingua (`langid_lingua`, `lingua-language-detector`), only when asked for (`use_lingua`): its
+  high-accuracy models cost ~450 MB and 4-7 s to load, and with the n-gram model above they no
+  longer add accuracy on the development set.
 
 Only languages written in the text's script compete (Cyrillic: bg, ru, uk).
 
@@ -25,10 +30,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence
 
+from bot.nlu.langid_chars import MODEL, CharModel
 from bot.nlu.langid_letters import LetterRules, candidates, dominant_script
-from bot.nlu.langid_lexicon import Lexicon
+from bot.nlu.langid_lexicon import Lexicon, words_of
 from bot.nlu.langid_lingua import LinguaVoter, lingua_available, lingua_knows
 from bot.nlu.langid_ngrams import LangdetectModel
 
@@ -36,15 +43,18 @@ LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 LANGUAGES = ("nl", "en", "de", "fr", "es", "pt", "pl", "ro", "bg", "hu", "uk", "ru")
 
-# Weights of the voters' log-likelihoods. They were chosen on a development set of our own
-# (word types from wordfreq's lists and word forms from simplemma's dictionaries, single and in
-# pairs), never on the benchmark in ../shared/benchmarks/langid; the optimum there was flat
-# around langdetect 1/12, word frequencies 1, lingua 2. langdetect's sum over 1-, 2- and 3-grams
-# is overconfident (three looks at the same letters), hence its small weight; it still carries
-# much of a long text.
+# Weights of the voters' log-likelihoods, chosen on a development set of our own
+# (benchmarks/langid_dev.py: words drawn from wordfreq's lists, held-out word forms from
+# simplemma's dictionaries, pairs of them and the NLU example messages), never on the benchmark in
+# ../shared/benchmarks/langid. langdetect's sum over 1-, 2- and 3-grams is overconfident (three
+# looks at the same letters), hence its small weight; it still carries much of a long text. The
+# character model likewise sums five orders of n-grams: a small weight for words a frequency list
+# knows (the list is the better judge of those), a larger one for words no list knows.
 LANGDETECT_WEIGHT = 1 / 12
 LEXICON_WEIGHT = 1.0
 LINGUA_WEIGHT = 2.0
+CHARS_WEIGHT = 0.05
+CHARS_UNKNOWN_WEIGHT = 0.3
 # The voters read at most this much of a text: their time grows with the length, and a text is
 # decided well before (200 characters are some 30 words).
 MAX_CHARS = 200
@@ -79,10 +89,17 @@ class LanguageDetector:
         seed: int = 0,
         *,
         use_lexicon: bool = True,
-        use_lingua: bool = True,
+        use_lingua: bool = False,
+        lingua_accuracy: str = "high",
+        use_chars: bool = True,
+        chars_model: Optional[Path] = None,
+        weights: Optional[Mapping[str, float]] = None,
         hint_prior: float = HINT_PRIOR,
     ) -> None:
-        """`use_lexicon`/`use_lingua`: use those voters when their package is installed."""
+        """`use_lexicon`/`use_lingua`/`use_chars`: use those voters when their package (or model
+        file, `chars_model`) is there. `weights` overrides the voters' weights by name
+        ("langdetect", "wordfreq", "chars", "chars_unknown", "lingua"): for the development set.
+        `lingua_accuracy`: "high" or "low" (lingua's modes)."""
         self.languages = tuple(languages)
         if len(set(self.languages)) < 2:
             raise ValueError("at least two languages are needed")
@@ -94,15 +111,27 @@ class LanguageDetector:
         self._langdetect = LangdetectModel(self.languages)
         self._letters = LetterRules(self.languages)
         self._lexicon = Lexicon.from_wordfreq(self.languages) if use_lexicon else None
+        model = Path(chars_model) if chars_model else MODEL
+        self._chars = CharModel.load(self.languages, model) if use_chars else None
+        self._weights = {
+            "langdetect": LANGDETECT_WEIGHT,
+            "wordfreq": LEXICON_WEIGHT,
+            "lingua": LINGUA_WEIGHT,
+            "chars": CHARS_WEIGHT,
+            "chars_unknown": CHARS_UNKNOWN_WEIGHT,
+            **(weights or {}),
+        }
         self._lingua: Optional[LinguaVoter] = None
         if use_lingua and lingua_available() and all(map(lingua_knows, self.languages)):
-            self._lingua = LinguaVoter(self.languages)
+            self._lingua = LinguaVoter(self.languages, low_accuracy=lingua_accuracy == "low")
 
     @property
     def voters(self) -> List[str]:
         names = ["langdetect", "letters"]
         if self._lexicon is not None:
             names.append("wordfreq")
+        if self._chars is not None:
+            names.append("chars")
         if self._lingua is not None:
             names.append("lingua")
         return names
@@ -128,20 +157,42 @@ class LanguageDetector:
         script: Optional[str],
     ) -> None:
         index = self._index
+        weights = self._weights
         langdetect, _ = self._langdetect.log_likelihoods(text)
+        weight = weights["langdetect"]
         for code in languages:
-            totals[code] += LANGDETECT_WEIGHT * langdetect[index[code]]
+            totals[code] += weight * langdetect[index[code]]
         for code, penalty in self._letters.penalties(text, languages, script).items():
             totals[code] += penalty
+        words = words_of(text)
+        unknown = words
         if self._lexicon is not None:
-            lexicon, known = self._lexicon.log_likelihoods(text)
-            if known:
+            known: List[str] = []
+            unknown = []
+            weight = weights["wordfreq"]
+            for word, scores in zip(words, self._lexicon.scores_of_words(words), strict=True):
+                if scores is None:
+                    unknown.append(word)
+                    continue
+                known.append(word)
                 for code in languages:
-                    totals[code] += LEXICON_WEIGHT * lexicon[index[code]]
+                    totals[code] += weight * scores[index[code]]
+            if self._chars is not None and known:
+                chars, _ = self._chars.log_likelihoods(known)
+                weight = weights["chars"]
+                for code in languages:
+                    totals[code] += weight * chars[index[code]]
+        if self._chars is not None and unknown:
+            # Words no list knows are decided by how they look.
+            chars, _ = self._chars.log_likelihoods(unknown)
+            weight = weights["chars_unknown"]
+            for code in languages:
+                totals[code] += weight * chars[index[code]]
         if self._lingua is not None:
             confidences = self._lingua.log_confidences(text, languages)
+            weight = weights["lingua"]
             for code, value in zip(languages, confidences, strict=True):
-                totals[code] += LINGUA_WEIGHT * value
+                totals[code] += weight * value
 
     def probabilities(self, text: str, hint: Optional[str] = None) -> List[Detection]:
         """Candidate languages with their posterior probability, most probable first."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
+from bot.nlu.langid_chars import CharModel, word_grams
+from bot.nlu.langid_data import held_out
 from bot.nlu.langid_letters import LetterRules, candidates, dominant_script
 from bot.nlu.langid_lexicon import fold, words_of
 from bot.nlu.langid_ngrams import LangdetectModel
@@ -258,3 +262,44 @@ def test_hint_is_normalised(detector: LanguageDetector):
 def test_words_and_folding():
     assert words_of("L’homme n'est pas là, 12 ţară!") == ["l'homme", "n'est", "pas", "là", "țară"]
     assert fold("educación łódź straße") == "educacion łodz straße"
+
+
+def test_the_shipped_detector_needs_no_lingua(detector: LanguageDetector):
+    # lingua's high-accuracy models cost ~450 MB and seconds of CPU: the own n-gram model replaces
+    # them (see benchmarks/langid_dev.py).
+    assert detector.voters == ["langdetect", "letters", "wordfreq", "chars"]
+
+
+@pytest.mark.parametrize(
+    ("word", "language"),
+    [
+        ("woonwagenbewoners", "nl"),
+        ("überwachungskameras", "de"),
+        ("przeprowadzilibyśmy", "pl"),
+        ("megszentségteleníthetetlenség", "hu"),
+        ("întâmplările", "ro"),
+        ("придобиването", "bg"),
+        ("найрозумніший", "uk"),
+        ("достопримечательностями", "ru"),
+    ],
+)
+def test_the_character_model_knows_how_words_look(word: str, language: str):
+    model = CharModel(LANGUAGES)
+    scores, count = model.log_likelihoods([word])
+    assert count == len(word_grams(word))
+    assert LANGUAGES[scores.index(max(scores))] == language
+
+
+def test_character_model_features_are_stable():
+    # CRC-32 of the n-gram: the same buckets in every process and Python version.
+    assert word_grams("ab", buckets=1 << 18, order=2) == [
+        zlib.crc32(gram.encode()) % (1 << 18) for gram in ["a", "b", "<a", "ab", "b>"]
+    ]
+    assert held_out("a") == (zlib.crc32(b"a") % 8 == 0)
+
+
+def test_a_missing_character_model_is_left_out(tmp_path):
+    assert CharModel.load(LANGUAGES, tmp_path / "missing.npz") is None
+    without = LanguageDetector(LANGUAGES, chars_model=tmp_path / "missing.npz")
+    assert "chars" not in without.voters
+    assert without.classify("they took my passport and I cannot leave") == "en"

@@ -1,0 +1,248 @@
+"""Development set for the language detector: `python -m benchmarks.langid_dev`.
+
+The detector's options and weights are chosen here, never on the benchmark
+(../shared/benchmarks/langid, read only by `benchmarks.langid` as the final check). The set is
+made deterministically, without network, from data that ships in installed packages and in this
+repository:
+
+- frequent-words: words of wordfreq's "small" list of the language (letters only, at least four),
+  drawn with probability proportional to their frequency: running text, with its ambiguous
+  everyday words (these words are in the detector's lexicon, as in real use);
+- rare-words: word forms from simplemma's dictionary of the language (inflected forms, compounds,
+  names) that are not in the language's wordfreq list, drawn uniformly from the held-out part
+  (`langid_data.held_out`): no table of the detector was made with them;
+- corpus-rare-words: words of wordfreq's "large" list (running text, down to about one in 100
+  million words) that are not in its "small" list, drawn with probability proportional to their
+  frequency from the held-out part: the rarer words of real text that the lexicon does not know
+  (only for the nine languages with a large list: not bg, hu, ro);
+- word-pairs: two words, each drawn from the frequent-words and rare-words pools (half and half);
+- sentences: the example messages of the assistant's NLU data (data/nlu/<lang>, four words or
+  more): the texts the detector really sees.
+
+`--variants` compares configurations of `LanguageDetector`; the default is the shipped one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+from bot.nlu.langid_data import held_out
+from bot.nlu.langid_lexicon import read_wordfreq_list
+from bot.nlu.language_detection import LANGUAGES, LanguageDetector
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("sentences", "word-pairs", "frequent-words", "rare-words", "corpus-rare-words")
+PER_KIND = 300
+SEED = 20261129
+_LETTERS_ONLY = re.compile(r"^[^\W\d_]{4,}$")
+_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
+
+# Configurations to compare (keyword arguments of LanguageDetector).
+VARIANTS: dict[str, dict[str, object]] = {
+    "shipped": {},
+    "old": {"use_chars": False, "use_lingua": True, "lingua_accuracy": "high"},
+    "old-lingua-low": {"use_chars": False, "use_lingua": True, "lingua_accuracy": "low"},
+    "old-no-lingua": {"use_chars": False, "use_lingua": False},
+    "chars+lingua-high": {"use_lingua": True, "lingua_accuracy": "high"},
+    "chars+lingua-low": {"use_lingua": True, "lingua_accuracy": "low"},
+    **{
+        f"chars-{weight}": {
+            "use_lingua": False,
+            "weights": {"chars": weight, "chars_unknown": weight},
+        }
+        for weight in (0.05, 0.1, 0.2, 0.3, 0.5)
+    },
+    **{
+        f"chars-{known}-{unknown}": {
+            "use_lingua": False,
+            "weights": {"chars": known, "chars_unknown": unknown},
+        }
+        for known in (0.0, 0.05, 0.1)
+        for unknown in (0.2, 0.3, 0.5, 1.0)
+    },
+    **{
+        f"langdetect-{weight:.3f}": {"weights": {"langdetect": weight}}
+        for weight in (1 / 24, 1 / 6)
+    },
+    **{f"wordfreq-{weight}": {"weights": {"wordfreq": weight}} for weight in (0.7, 1.5)},
+}
+
+
+def _simplemma_forms(language: str) -> list[str]:
+    from simplemma.strategies.dictionaries.dictionary_factory import (
+        _load_dictionary_from_disk,
+    )
+
+    forms = _load_dictionary_from_disk(language)
+    return sorted({key.decode("utf-8").lower() for key in forms})
+
+
+def sentences(language: str) -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "data" / "nlu" / language).glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in document.get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                text = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", line)
+                text = text.strip().removeprefix("- ").strip()
+                if len(text.split()) >= 4:
+                    texts.append(text)
+    return sorted(set(texts))
+
+
+def make_dev_set(per_kind: int = PER_KIND) -> dict[tuple[str, str], list[str]]:
+    """{(language, kind): texts}, the same on every run (fixed seed, pinned package data)."""
+    data: dict[tuple[str, str], list[str]] = {}
+    for language in LANGUAGES:
+        rng = random.Random(f"{SEED}-{language}")
+        frequencies = read_wordfreq_list(language) or {}
+        words = sorted(w for w in frequencies if _LETTERS_ONLY.match(w))
+        weights = [frequencies[w] for w in words]
+        frequent = rng.choices(words, weights=weights, k=per_kind)
+        forms = [
+            form
+            for form in _simplemma_forms(language)
+            if _LETTERS_ONLY.match(form) and form not in frequencies and held_out(form)
+        ]
+        rare = rng.sample(forms, per_kind)
+        pairs = []
+        for _ in range(per_kind):
+            pair = [rng.choice(frequent if rng.random() < 0.5 else rare) for _ in range(2)]
+            pairs.append(" ".join(pair))
+        texts = sentences(language)
+        data[language, "sentences"] = rng.sample(texts, min(per_kind, len(texts)))
+        data[language, "word-pairs"] = pairs
+        data[language, "frequent-words"] = frequent
+        data[language, "rare-words"] = rare
+        # Rarer words of running text: wordfreq's "large" list below the "small" one's cut-off,
+        # by frequency, held-out ones only (where there is a large list: not bg, hu, ro).
+        large = read_wordfreq_list(language, "large") or {}
+        pool = sorted(
+            w for w in large if _LETTERS_ONLY.match(w) and w not in frequencies and held_out(w)
+        )
+        if pool:
+            corpus_rng = random.Random(f"{SEED}-{language}-corpus")
+            data[language, "corpus-rare-words"] = corpus_rng.choices(
+                pool, weights=[large[w] for w in pool], k=per_kind
+            )
+    return data
+
+
+def evaluate(
+    classify: Callable[[str], str], data: dict[tuple[str, str], list[str]]
+) -> tuple[dict[tuple[str, str], float], list[float]]:
+    accuracy = {}
+    seconds = []
+    for (language, kind), texts in data.items():
+        correct = 0
+        for text in texts:
+            start = time.perf_counter()
+            correct += classify(text) == language
+            seconds.append(time.perf_counter() - start)
+        accuracy[language, kind] = 100.0 * correct / len(texts)
+    return accuracy, seconds
+
+
+def total(accuracy: dict[tuple[str, str], float], kind: str) -> float:
+    values = [accuracy[language, kind] for language in LANGUAGES if (language, kind) in accuracy]
+    return sum(values) / len(values)
+
+
+_FOOTPRINT = """
+import json, sys, time
+def rss():
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmRSS")) / 1024
+start_rss = rss()
+from bot.nlu.language_detection import LANGUAGES, LanguageDetector
+before = rss()
+start, cpu = time.perf_counter(), time.process_time()
+detector = LanguageDetector(LANGUAGES, **json.loads(sys.argv[1]))
+built, built_cpu = time.perf_counter() - start, time.process_time() - cpu
+after = rss()
+detector.classify("Ik wil iets melden over mijn buren")
+print(json.dumps({
+    "rss_start_mb": start_rss, "build_s": built, "build_cpu_s": built_cpu,
+    "rss_before_mb": before, "rss_after_mb": after, "rss_after_first_mb": rss(),
+    "voters": detector.voters,
+}))
+"""
+
+
+def footprint(options: dict[str, object], python: str = sys.executable) -> dict[str, object]:
+    """Build time and RSS of a detector built in a fresh process (imports done before)."""
+    output = subprocess.run(
+        [python, "-c", _FOOTPRINT, json.dumps(options)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", nargs="*", default=["shipped"], choices=sorted(VARIANTS))
+    parser.add_argument("--per-language", action="store_true", help="print every language")
+    parser.add_argument(
+        "--chars-model",
+        type=Path,
+        help="another character model file (python -m bot.nlu.langid_chars --out ...)",
+    )
+    parser.add_argument(
+        "--footprint",
+        metavar="PYTHON",
+        nargs="?",
+        const=sys.executable,
+        help="only measure build time and RSS of each variant in fresh processes of PYTHON",
+    )
+    args = parser.parse_args(argv)
+    variants = {name: dict(VARIANTS[name]) for name in args.variants}
+    if args.chars_model:
+        for options in variants.values():
+            options["chars_model"] = str(args.chars_model.resolve())
+    if args.footprint:
+        for name, options in variants.items():
+            print(name, json.dumps(footprint(options, args.footprint)))
+        return 0
+    data = make_dev_set()
+    results = {}
+    for name, options in variants.items():
+        start = time.perf_counter()
+        detector = LanguageDetector(LANGUAGES, **options)  # type: ignore[arg-type]
+        load = time.perf_counter() - start
+        accuracy, seconds = evaluate(detector.classify, data)
+        seconds.sort()
+        results[name] = accuracy
+        print(
+            f"{name:<14}"
+            + "".join(f"  {kind} {total(accuracy, kind):5.1f}" for kind in KINDS)
+            + f"  p99 {1000 * seconds[int(0.99 * len(seconds))]:.2f} ms  load {load:.2f} s"
+            + f"  [{', '.join(detector.voters)}]"
+        )
+    if args.per_language:
+        for kind in KINDS:
+            print(f"\n## {kind}")
+            print("lang  " + "".join(f"{name:>14}" for name in results))
+            for language in LANGUAGES:
+                cells = "".join(
+                    f"{r[language, kind]:>14.1f}" if (language, kind) in r else f"{'-':>14}"
+                    for r in results.values()
+                )
+                print(f"{language:<6}{cells}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
