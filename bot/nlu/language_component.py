@@ -97,8 +97,11 @@ class LanguageEntityExtractor(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LanguageEntityExtractor":
-        # Serving: build the detector now, so that no message waits for it.
-        return cls(config, eager=True)
+        # Serving: build the detector now, so that no message waits for it; then keep the loaded
+        # heap out of the garbage collector's full passes (bot/nlu/rasa_speedups.py).
+        component = cls(config, eager=True)
+        rasa_speedups.freeze_heap()
+        return component
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
