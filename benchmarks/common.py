@@ -1,13 +1,25 @@
-"""Pieces shared by the benchmarks (and the scaling test): the scripted conversations, figures
-of latencies, the peak memory of process trees and a minimal Redis client.
+"""Pieces shared by the benchmarks (and the tests): the scripted conversations, figures of
+latencies, the peak memory of process trees, a minimal Redis client and throwaway PostgreSQL
+databases.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 import socket
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+# The PostgreSQL server of the tests and benchmarks (trust auth on this machine and in CI).
+POSTGRES_ADMIN_URL = os.environ.get(
+    "ZICHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 # A full report in Dutch, ending with "send" (15 turns).
 REPORT = [
@@ -158,3 +170,27 @@ def redis_delete(keys: Iterable[str], db: int, host: str = "127.0.0.1", port: in
     keys = list(keys)
     for start in range(0, len(keys), 500):
         redis_command("DEL", *keys[start : start + 500], host=host, port=port, db=db)
+
+
+@contextlib.contextmanager
+def throwaway_postgres(prefix: str) -> Iterator[str]:
+    """The URL of a new, uniquely named PostgreSQL database, dropped (with any connection still
+    open to it) afterwards. sqlalchemy's OperationalError when the server cannot be reached."""
+    admin = create_engine(
+        POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield (
+                make_url(POSTGRES_ADMIN_URL)
+                .set(database=name)
+                .render_as_string(hide_password=False)
+            )
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

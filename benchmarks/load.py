@@ -38,8 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from benchmarks.common import (
     HELP,
@@ -50,6 +48,7 @@ from benchmarks.common import (
     redis_delete,
     redis_keys,
     rss_mib,
+    throwaway_postgres,
 )
 from bot.run import (
     PRODUCTION_ENDPOINTS,
@@ -63,9 +62,6 @@ from bot.run import (
 )
 
 STOCK_DIR = ROOT / "var" / "bench" / "stock"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "ZICHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 # Scripts and their weights: most people report, some need help, some ask.
 MIX: tuple[tuple[Sequence[str], int], ...] = ((REPORT, 3), (HELP, 1), (INFORMATION, 1))
 STOCK_MIX: tuple[tuple[Sequence[str], int], ...] = (
@@ -239,21 +235,6 @@ def loopback_ports(rasa_instances: int) -> Ports:
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
-    """A throwaway PostgreSQL database, dropped afterwards."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"zicht_bench_{secrets.token_hex(4)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextlib.contextmanager
 def started(system: System) -> Iterator[list[float]]:
     """Start `system`; yields each Rasa instance's seconds to ready; stops it afterwards."""
     try:
@@ -324,7 +305,7 @@ def embedded(var: Path, args: argparse.Namespace, targets: Targets) -> Figures:
 
 def production(var: Path, args: argparse.Namespace, targets: Targets) -> None:
     prefix = f"zichtbench{secrets.token_hex(4)}"
-    with postgres_database() as database_url:
+    with throwaway_postgres("zicht_bench") as database_url:
         system = System(
             ports=loopback_ports(2),
             env={

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import signal
 import sqlite3
 import statistics
@@ -25,15 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from bot.reports import ReportReader, StoreConfig
 from bot.reports.keys import default_key_files, read_keyring
 from bot.run import MODEL, Ports, System, free_port, running
 from tests.e2e.conftest import Chat, Reply
-from tests.integration.conftest import POSTGRES_ADMIN_URL
+from tests.integration.conftest import throwaway_database
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.e2e
@@ -166,24 +163,8 @@ def wait_healthy(system: System, timeout: float = 120.0) -> None:
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A throwaway PostgreSQL database (dropped afterwards)."""
-    admin = create_engine(
-        POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    name = f"zicht_durability_{secrets.token_hex(6)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI: {exc.orig}")
-        pytest.skip(f"PostgreSQL not reachable: {exc.orig}")
-    try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("zicht_durability") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ The set of log files is fixed (LOG_FILES) and documented in docs/threat-model.md
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -40,22 +41,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from bot.reports import ReportReader, StoreConfig
 from bot.reports.keys import KeyFiles, create_key_pair, read_keyring
 from bot.run import MODEL, ROOT, Ports, System, free_port
 from tests.e2e.conftest import Chat, Reply
+from tests.integration.conftest import throwaway_database
 
 pytestmark = pytest.mark.e2e
 
 LOG_FILES = frozenset({"actions.log", "rasa.log", "staff.log", "web.log"})
 PUBLIC_SIDE = frozenset({"actions", "rasa", "web"})
-POSTGRES_ADMIN_URL = os.environ.get(
-    "ZICHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 SKIP_DIRS = frozenset({".git", ".venv", ".venv-rasa", "node_modules", "__pycache__", ".rasa"})
 CHUNK = 64 * 1024 * 1024
 YES, NO = '/inform{"choice": "yes"}', '/inform{"choice": "no"}'
@@ -151,33 +148,6 @@ def memory_hits(pid: int | str, needles: list[bytes]) -> int:
                 hits += sum(chunk.count(needle) for needle in needles)
                 position += size
     return hits
-
-
-def postgres_database() -> tuple[str, str]:
-    """A fresh, uniquely named PostgreSQL database: (url, name)."""
-    admin = create_engine(
-        POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    name = f"zicht_privacy_{secrets.token_hex(6)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI: {exc.orig}")
-        pytest.skip(f"PostgreSQL not reachable: {exc.orig}")
-    finally:
-        admin.dispose()
-    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(False), name
-
-
-def drop_postgres_database(name: str) -> None:
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 # A reader with exactly the action server's environment: it has the report in the database,
@@ -302,8 +272,10 @@ def evidence(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Evide
         "DATABASE_URL": f"sqlite:///{var / 'zicht.db'}",
     }
     pg_name = None
+    database = contextlib.ExitStack()  # the PostgreSQL database, dropped at the end
     if backend == "postgresql":
-        env["DATABASE_URL"], pg_name = postgres_database()
+        env["DATABASE_URL"] = database.enter_context(throwaway_database("zicht_privacy"))
+        pg_name = make_url(env["DATABASE_URL"]).database
     pg_logs = {p: p.stat().st_size for p in Path("/var/log/postgresql").glob("*.log")}
 
     token = secrets.token_hex(5)
@@ -397,8 +369,7 @@ def evidence(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Evide
         yield found
     finally:
         reader.dispose()
-        if pg_name is not None:
-            drop_postgres_database(pg_name)
+        database.close()
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -5,23 +5,19 @@ override the server with ZICHT_TEST_POSTGRES_URL) and dropped afterwards. If the
 be reached the PostgreSQL cases are skipped, except under CI=true, where they fail.
 """
 
+import contextlib
 import os
 import secrets
 from collections.abc import Iterator
 
 import pytest
 from nacl.public import PrivateKey
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from benchmarks.common import throwaway_postgres
 from bot.reports.config import StoreConfig
 from bot.reports.crypto import Keyring
 from bot.reports.store import ReportReader
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "ZICHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def _postgres_unavailable(reason: str) -> None:
@@ -30,24 +26,22 @@ def _postgres_unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL not reachable: {reason}")
 
 
+@contextlib.contextmanager
+def throwaway_database(prefix: str) -> Iterator[str]:
+    """A throwaway PostgreSQL database (benchmarks.common.throwaway_postgres); the test is
+    skipped when the server cannot be reached, and fails under CI=true."""
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(throwaway_postgres(prefix))
+        except OperationalError as exc:
+            _postgres_unavailable(str(exc.orig).strip())
+        yield url
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    admin = create_engine(
-        POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    name = f"zicht_test_{secrets.token_hex(6)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        _postgres_unavailable(str(exc.orig).strip())
-    try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("zicht_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
