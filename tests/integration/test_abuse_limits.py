@@ -19,7 +19,15 @@ from bot.texts import web_text
 from bot.web import WebConfig, create_app
 from bot.web import chat as chat_module
 from bot.web.ratelimit import ChatLimiter, Rate, RateLimits, retry_after
-from tests.unit.action_helpers import actions_store, response_kwargs, responses, run, said, tracker
+from tests.unit.action_helpers import (
+    ANSWERS,
+    actions_store,
+    response_kwargs,
+    responses,
+    run,
+    said,
+    tracker,
+)
 
 HELP_NUMBERS = ("112", "06 25 76 50 52")
 
@@ -226,20 +234,7 @@ async def test_every_answer_carries_the_headers(aiohttp_client, rasa, monkeypatc
 
 # --- reports per conversation -------------------------------------------------------------------
 
-CONFIRMED = {
-    "danger_now": "no",
-    "signs": ["many_vehicles"],
-    "signs_done": "done",
-    "location_address": "Rijksweg Zuid 12",
-    "location_place": "Geleen",
-    "time_of_day": "evening",
-    "frequency": "daily",
-    "since_when": "months_1_6",
-    "vehicles": "skip",
-    "persons": "skip",
-    "description": "skip",
-    "confirm": "send",
-}
+CONFIRMED = {**ANSWERS, "signs": ["many_vehicles"], "confirm": "send"}
 
 
 @pytest.fixture

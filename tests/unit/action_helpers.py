@@ -21,6 +21,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report_actions import report_store, reports_sent
+from actions.report_form import ValidateReportForm
 from bot.reports import ReportReader, StoreConfig
 from bot.reports.keys import create_key_pair, default_key_files, read_keyring
 from bot.texts import load
@@ -44,6 +45,29 @@ def domain() -> dict[str, Any]:
 def form_slots() -> list[str]:
     """The report form's required slots, in the order the form asks them."""
     return list(_domain()["forms"][FORM]["required_slots"])
+
+
+# A complete, validated set of answers up to the summary, in the form's order. Tests that need
+# other values override single slots: {**ANSWERS, "persons": "..."}.
+ANSWERS: dict[str, Any] = {
+    "danger_now": "no",
+    "signs": ["odd_hours"],
+    "signs_done": "done",
+    "location_address": "Rijksweg Zuid 12",
+    "location_place": "Geleen",
+    "time_of_day": "evening",
+    "frequency": "daily",
+    "since_when": "months_1_6",
+    "vehicles": "skip",
+    "persons": "skip",
+    "description": "skip",
+}
+
+
+def answers_before(slot: str, answers: dict[str, Any] = ANSWERS) -> dict[str, Any]:
+    """The answers the form already has when it asks `slot`."""
+    order = form_slots()
+    return {name: value for name, value in answers.items() if order.index(name) < order.index(slot)}
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -154,6 +178,23 @@ def answer(
 
 
 # --- running ----------------------------------------------------------------------------------
+
+
+def validate_answer(
+    slot: str,
+    message: dict[str, Any],
+    *,
+    answers: dict[str, Any] = ANSWERS,
+    language: str = "nl",
+    slots: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], CollectingDispatcher]:
+    """The person answers `slot` of the report form with `message`, the earlier `answers`
+    given: the validation's slot values (a dict) and the dispatcher."""
+    known = {**answers_before(slot, answers), **(slots or {})}
+    events, dispatcher = run(
+        ValidateReportForm(), answer(slot, message, slots=known, language=language)
+    )
+    return slot_values(events), dispatcher
 
 
 def run(action: Action, tracker_: Tracker) -> tuple[list[dict[str, Any]], CollectingDispatcher]:

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 from action_helpers import (
+    ANSWERS,
     actions_store,
     answer,
     click,
@@ -462,20 +463,7 @@ def test_the_funnel_counts_started_completed_and_cancelled(store):
     run(ValidateReportForm(), answer("danger_now", click("utter_ask_danger_now", "yes")))
     # Not understood: nothing started.
     run(ValidateReportForm(), answer("danger_now", said("hmm")))
-    confirmed = {
-        "danger_now": "no",
-        "signs": ["odd_hours"],
-        "signs_done": "done",
-        "location_address": "Rijksweg Zuid 12",
-        "location_place": "Geleen",
-        "time_of_day": "evening",
-        "frequency": "daily",
-        "since_when": "months_1_6",
-        "vehicles": "skip",
-        "persons": "skip",
-        "description": "skip",
-        "confirm": "send",
-    }
+    confirmed = {**ANSWERS, "confirm": "send"}
     run(ActionSubmitReport(), tracker(said("ja"), slots=confirmed, active_loop=None))
     run(ActionCancelReport(), tracker(clicked("/cancel"), slots={"danger_now": "yes"}))
     # Cancelled before the first answer: not a started report, so not counted.

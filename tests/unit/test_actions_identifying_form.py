@@ -5,39 +5,31 @@ Real rasa-sdk trackers and the real ValidateReportForm, as in test_actions_repor
 """
 
 import pytest
-from action_helpers import answer, buttons, click, domain, form_slots, responses, run, said
-from action_helpers import slot_values as values
+from action_helpers import (
+    answers_before,
+    buttons,
+    click,
+    domain,
+    responses,
+    said,
+    validate_answer,
+)
 
-from actions.report_form import ValidateReportForm
 from actions.summary import build_summary
 from bot.texts import available_languages, load
 
-BEFORE_DESCRIPTION = {
-    "danger_now": "no",
-    "signs": ["odd_hours"],
-    "signs_done": "done",
-    "location_address": "Rijksweg Zuid 12",
-    "location_place": "Geleen",
-    "time_of_day": "evening",
-    "frequency": "daily",
-    "since_when": "months_1_6",
-    "vehicles": "skip",
-    "persons": "skip",
-}
+BEFORE_DESCRIPTION = answers_before("description")
 FLAGGED = "Ik ben Jan Jansen, bel me op 06-12345678. Er komen elke nacht mannen."
 
 
 def before(slot):
-    order = form_slots()
-    return {k: v for k, v in BEFORE_DESCRIPTION.items() if order.index(k) < order.index(slot)}
+    return answers_before(slot, BEFORE_DESCRIPTION)
 
 
 def validate(slot, message, language="nl", slots=None):
-    known = {**before(slot), **(slots or {})}
-    events, dispatcher = run(
-        ValidateReportForm(), answer(slot, message, slots=known, language=language)
+    return validate_answer(
+        slot, message, answers=BEFORE_DESCRIPTION, language=language, slots=slots
     )
-    return values(events), dispatcher
 
 
 def choose(message, pending_slot="description", text=FLAGGED, language="nl"):

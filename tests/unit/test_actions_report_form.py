@@ -8,6 +8,7 @@ import asyncio
 import json
 
 import pytest
+from action_helpers import ANSWERS as COMPLETE_ANSWERS
 from action_helpers import (
     answer,
     buttons,
@@ -21,7 +22,9 @@ from action_helpers import (
     slot_sets,
     slot_values,
     tracker,
+    validate_answer,
 )
+from action_helpers import answers_before as shared_answers_before
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -29,36 +32,19 @@ from actions.report_form import ValidateReportForm
 from bot.reports.records import MAX_LENGTHS
 from bot.texts import label
 
-# A complete, validated set of answers up to the summary, in the form's order.
-ANSWERS = {
-    "danger_now": "no",
-    "signs": ["odd_hours"],
-    "signs_done": "done",
-    "location_address": "Rijksweg Zuid 12",
-    "location_place": "Geleen",
-    "time_of_day": "evening",
-    "frequency": "daily",
-    "since_when": "months_1_6",
-    "vehicles": "skip",
-    "persons": "Een man belt steeds aan",
-    "description": "skip",
-}
+# The shared complete answers (action_helpers.ANSWERS), with a typed description of persons.
+ANSWERS = {**COMPLETE_ANSWERS, "persons": "Een man belt steeds aan"}
 LONG_TEXT = "Er staat vaak een witte bus voor de deur. " * 60  # > 2000: longer than any cap
 
 
 def answers_before(slot):
     """The answers the form already has when it asks `slot`."""
-    order = form_slots()
-    return {name: value for name, value in ANSWERS.items() if order.index(name) < order.index(slot)}
+    return shared_answers_before(slot, ANSWERS)
 
 
 def validate(slot, message, language="nl", slots=None):
     """The person answers `slot` with `message`; the events (as a dict) and the responses."""
-    known = {**answers_before(slot), **(slots or {})}
-    events, dispatcher = run(
-        ValidateReportForm(), answer(slot, message, slots=known, language=language)
-    )
-    return slot_values(events), dispatcher
+    return validate_answer(slot, message, answers=ANSWERS, language=language, slots=slots)
 
 
 def required(slots):
