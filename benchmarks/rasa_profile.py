@@ -51,25 +51,6 @@ def _timed_async(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def cache_action_response_validator() -> None:
-    """Experiment: validate the action server's replies with one prebuilt validator.
-
-    Rasa 3.6 calls ``jsonschema.validate`` for every action server reply, which checks the large
-    events schema against the meta-schema each time before validating the reply itself.
-    """
-    from jsonschema import validators
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    validator = validators.validator_for(schema)(schema)
-
-    def validate(self: Any, result: dict[str, Any]) -> bool:
-        validator.validate(result)
-        return True
-
-    RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
-
-
 def instrument() -> None:
     """Time every graph node call and every HTTP request Rasa makes (the action server)."""
     from rasa.engine.graph import GraphNode
@@ -88,7 +69,6 @@ async def profile(
     action_url: str | None,
     rounds: int,
     top: int,
-    cache_validator: bool,
     domain_every_call: bool = False,
 ) -> None:
     import logging
@@ -109,8 +89,6 @@ async def profile(
     agent = await load_agent(model_path=model, endpoints=endpoints)
     print(f"model loaded in {time.perf_counter() - started:.1f} s")
     instrument()
-    if cache_validator:
-        cache_action_response_validator()
     turns: list[float] = []
     profiler = cProfile.Profile()
     if top:
@@ -151,9 +129,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--cprofile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument(
-        "--cache-validator", action="store_true", help="experiment: prebuilt reply validator"
-    )
-    parser.add_argument(
         "--domain-every-call",
         action="store_true",
         help="send the domain with every action call, as Rasa 3.6 does without domain_digest",
@@ -165,7 +140,6 @@ def main() -> None:
             args.action_url,
             args.rounds,
             args.cprofile,
-            args.cache_validator,
             args.domain_every_call,
         )
     )
