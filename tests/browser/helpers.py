@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ LAUNCH_ARGS = [
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 TEXTS = ROOT / "data" / "texts"
-CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 BOT = "#chat-log .message-bot:not(.message-error)"
 HELP_NUMBER = "06 25 76 50 52"
 PHONE = {"width": 360, "height": 740}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.helpers import (
-    CODE,
     Browsing,
     bot_count,
     first_line,
@@ -17,13 +16,10 @@ from tests.browser.helpers import (
     wait_reply,
     wait_started,
 )
+from tests.e2e.conftest import CODE, choice
 
 pytestmark = pytest.mark.browser
 NL = "nl"
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
 
 
 def press_button(page, response: str, payload: str, *, backwards: bool = False) -> None:

@@ -22,11 +22,10 @@ from bot.reports import ReportReader
 from bot.run import ROOT, System
 from bot.texts import load
 from tests.browser.helpers import DESKTOP, PHONE, axe_violations, screenshot
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import Chat, choice, file_report
 
 pytestmark = pytest.mark.browser
 
-CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 LINK = re.compile(r"https?://\S+/staff/enrol/\S+")
 PASSWORD = "een lange zin om de beheerpagina in chromium te testen"
 # Each payload, if it were not escaped, would set window.__xss or open a dialog.
@@ -39,10 +38,6 @@ XSS = {
     ),
 }
 ADDITION = "Er stond ook een rode auto <img src=y onerror=\"window.__xss='add'\"> bij het huis."
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
 
 
 def zicht_cli(system: System, *args: str) -> str:
@@ -60,24 +55,8 @@ def zicht_cli(system: System, *args: str) -> str:
 
 def file_xss_report(system: System) -> str:
     """A report through the real chat whose typed answers carry the XSS corpus."""
-    chat = Chat(system.web_url, lang="nl")
-    chat.send("/greet")
-    chat.send("/report_signs")
-    chat.send(choice("no"))
-    chat.send('/inform{"sign": "odd_hours"}')
-    chat.send(choice("done"))
-    chat.send("Rijksweg Zuid 12")
-    chat.send("Geleen")
-    chat.send(choice("night"))
-    chat.send(choice("daily"))
-    chat.send(choice("months_1_6"))
-    for field in ("vehicles", "persons", "description"):
-        reply = chat.send(XSS[field])
-        assert reply.status == 200, (field, reply.text)
-    reply = chat.send(choice("send"))
-    match = CODE.search(reply.text)
-    assert match, reply.text
-    return match.group(0)
+    typed = tuple(XSS[field] for field in ("vehicles", "persons", "description"))
+    return file_report(Chat(system.web_url, lang="nl"), typed)
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from bot.run import System
+
+# A reference code as the bot shows it.
+CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
+
+
+def choice(value: str) -> str:
+    """The payload of a choice button."""
+    return '/inform{"choice": "' + value + '"}'
+
+
+def sign(value: str) -> str:
+    """The payload of a warning-sign button."""
+    return '/inform{"sign": "' + value + '"}'
 
 
 @dataclass
@@ -64,3 +79,25 @@ def chat_nl(zicht: System) -> Chat:
 @pytest.fixture
 def chat_en(zicht: System) -> Chat:
     return Chat(zicht.web_url, lang="en-GB")
+
+
+def file_report(chat: Chat, optional: Sequence[str] | None = None) -> str:
+    """A short report in Dutch through the real chat (buttons where there are buttons); its
+    code. `optional`: typed answers for vehicles, persons and description (default: skipped)."""
+    chat.send("/greet")
+    chat.send("/report_signs")
+    chat.send(choice("no"))
+    chat.send(sign("odd_hours"))
+    chat.send(choice("done"))
+    chat.send("Rijksweg Zuid 12")
+    chat.send("Geleen")
+    chat.send(choice("night"))
+    chat.send(choice("daily"))
+    chat.send(choice("months_1_6"))
+    for answer in optional or (choice("skip"),) * 3:
+        reply = chat.send(answer)
+        assert reply.status == 200, reply.text
+    reply = chat.send(choice("send"))
+    match = CODE.search(reply.text)
+    assert match, reply.text
+    return match.group(0)

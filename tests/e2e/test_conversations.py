@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.reports import ReportStore
-from tests.e2e.conftest import Chat, post_json
+from tests.e2e.conftest import CODE, Chat, choice, post_json, sign
 
 pytestmark = pytest.mark.e2e
 
-CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 YES = '/inform{"choice": "yes"}'
 NO = '/inform{"choice": "no"}'
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
-
-
-def sign(value: str) -> str:
-    return '/inform{"sign": "' + value + '"}'
 
 
 def field(value: str) -> str:

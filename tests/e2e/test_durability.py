@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import sqlite3
 import statistics
@@ -29,23 +28,18 @@ from sqlalchemy.engine import make_url
 from bot.reports import ReportReader, StoreConfig
 from bot.reports.keys import default_key_files, read_keyring
 from bot.run import MODEL, Ports, System, free_port, running
-from tests.e2e.conftest import Chat, Reply
+from tests.e2e.conftest import CODE, Chat, Reply, choice
 from tests.integration.conftest import throwaway_database
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.e2e
 
-CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 OUTAGE_SECONDS = 60.0
 CONVERSATIONS = 20
 SUBMIT_DEADLINE = 5.0
 RESULTS_FILE = os.environ.get("ZICHT_DURABILITY_RESULTS")  # where to write the measured numbers
 RATE_LIMITED: list[str] = []  # one entry per 429 answer that send() waited out
 LATENCIES: list[float] = []  # seconds per answered message
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
 
 
 # A whole report, mostly buttons (fast), with a typed address and a description that names the

@@ -4,49 +4,22 @@ Casework, and looked up again with its code in a new conversation (Rasa, action 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.reports import ReportReader
 from bot.reports.casework import Casework
 from bot.texts import load
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import Chat, file_report
 
 pytestmark = pytest.mark.e2e
 
-CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 ADD = '/inform{"choice": "add"}'
 DONE = '/inform{"choice": "done"}'
 QUESTION = "Kunt u zeggen welke auto's?"
 
 
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
-
-
 def text_of(language: str, response: str) -> str:
     return load(language)["responses"][response][0]["text"]
-
-
-def file_report(chat: Chat) -> str:
-    """A short report through the real chat (buttons where there are buttons); its code."""
-    chat.send("/greet")
-    chat.send("/report_signs")
-    chat.send(choice("no"))
-    chat.send('/inform{"sign": "odd_hours"}')
-    chat.send(choice("done"))
-    chat.send("Rijksweg Zuid 12")
-    chat.send("Geleen")
-    chat.send(choice("night"))
-    chat.send(choice("daily"))
-    chat.send(choice("months_1_6"))
-    for _ in range(3):
-        chat.send(choice("skip"))
-    reply = chat.send(choice("send"))
-    match = CODE.search(reply.text)
-    assert match, reply.text
-    return match.group(0)
 
 
 def wrong(code: str) -> str:

@@ -3,25 +3,14 @@ warning comes before anything is stored, and a dropped part never reaches the da
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.reports import ReportStore
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import CODE, Chat, choice, sign
 
 pytestmark = pytest.mark.e2e
 
-CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 NO = '/inform{"choice": "no"}'
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
-
-
-def sign(value: str) -> str:
-    return '/inform{"sign": "' + value + '"}'
 
 
 def up_to_the_description(chat: Chat) -> None:

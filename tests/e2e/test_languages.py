@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import yaml
 
 from bot.reports import ReportStore
 from bot.texts import TEXTS_DIR, available_languages, load
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import CODE, Chat, choice, sign
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +25,6 @@ HELP_REQUESTS = {
     "uk": "Мені потрібна допомога, у мене забрали паспорт",
     "ru": "Мне нужна помощь, у меня забрали паспорт",
 }
-CODE = re.compile(r"\b\d{5}-\d{5}-\d{5}-\d{5}-\d{5}\b")
 
 
 def response_text(language: str, name: str) -> str:
@@ -58,14 +55,6 @@ def test_help_request_is_answered_in_that_language(zicht, language: str) -> None
     reply = chat.send(HELP_REQUESTS[language])
     assert "06 25 76 50 52" in reply.text
     assert response_text(language, "utter_help") in reply.text
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
-
-
-def sign(value: str) -> str:
-    return '/inform{"sign": "' + value + '"}'
 
 
 REPORTS = {

@@ -46,7 +46,7 @@ from sqlalchemy.engine import make_url
 from bot.reports import ReportReader, StoreConfig
 from bot.reports.keys import KeyFiles, create_key_pair, read_keyring
 from bot.run import MODEL, ROOT, Ports, System, free_port
-from tests.e2e.conftest import Chat, Reply
+from tests.e2e.conftest import Chat, Reply, choice
 from tests.integration.conftest import throwaway_database
 
 pytestmark = pytest.mark.e2e
@@ -56,10 +56,6 @@ PUBLIC_SIDE = frozenset({"actions", "rasa", "web"})
 SKIP_DIRS = frozenset({".git", ".venv", ".venv-rasa", "node_modules", "__pycache__", ".rasa"})
 CHUNK = 64 * 1024 * 1024
 YES, NO = '/inform{"choice": "yes"}', '/inform{"choice": "no"}'
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
 
 
 # --- collecting what the system left behind ----------------------------------------------------

@@ -23,7 +23,7 @@ import pytest
 from benchmarks.common import redis_command, redis_delete, redis_keys
 from bot.run import MODEL, PRODUCTION_ENDPOINTS, ROOT, Ports, System, free_port, free_ports, running
 from bot.web.rasa import WEBHOOK_PATH
-from tests.e2e.conftest import Reply
+from tests.e2e.conftest import Reply, choice
 
 pytestmark = pytest.mark.e2e
 
@@ -33,10 +33,6 @@ REDIS_DB = int(os.environ.get("ZICHT_TEST_REDIS_DB", "13"))
 RECORD_EXP = 1800
 # Folders a run could write to besides the test's own var folder (the scan looks at new files).
 SKIPPED = {".git", ".venv", ".venv-rasa", "node_modules", "models"}
-
-
-def choice(value: str) -> str:
-    return '/inform{"choice": "' + value + '"}'
 
 
 def rest(rasa_url: str, sender: str, text: str) -> Reply:
