@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.interpretation import match_one
-from actions.summary import SKIPPED
+from actions.summary import OPTIONAL_SLOTS, SKIPPED
 from actions.tracker_values import entity, language_of, latest_text
 from bot.privacy import Finding, find_identifying, has_content, start_warm_up, warm_up, without
 from bot.reports.records import MAX_LENGTHS
@@ -34,7 +34,6 @@ CHECKED_SLOTS = (
     "persons",
     "description",
 )
-OPTIONAL_SLOTS = ("vehicles", "persons", "description")
 CHOICES = ("rephrase", "drop", "keep")
 SEPARATOR = " … "
 Result = dict[str, Any]

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import identity
 from actions.funnel import record_funnel
 from actions.interpretation import has_keyword, match_all, match_one, unique
-from actions.summary import SKIPPED, build_summary
+from actions.summary import OPTIONAL_SLOTS, SKIPPED, build_summary
 from actions.tracker_values import (
     DANGER_CONFIDENCE,
     entity,
@@ -32,7 +32,6 @@ MUNICIPALITY = "Sittard-Geleen"
 # ("nobody ever leaves the house") is kept as the answer.
 HELP_CONFIDENCE = 0.85
 CHOICE_SLOTS = ("time_of_day", "frequency", "since_when")
-OPTIONAL_SLOTS = ("vehicles", "persons", "description")
 EDITABLE_SLOTS = ("signs", "location_address", "location_place", *CHOICE_SLOTS, *OPTIONAL_SLOTS)
 Result = dict[str, Any]
 

@@ -7,6 +7,8 @@ from typing import Any
 from bot.texts import label
 
 SKIPPED = "skip"
+# The answers a person may skip (they then hold SKIPPED).
+OPTIONAL_SLOTS = ("vehicles", "persons", "description")
 
 
 def _value(language: str, value: Any) -> str:
