@@ -166,14 +166,17 @@ def answer(
     *,
     slots: dict[str, Any] | None = None,
     language: str = "nl",
+    active_loop: str = FORM,
 ) -> Tracker:
-    """The form asked `slot`; the person sent `message`, which its from_text mapping picked up."""
+    """The form (`active_loop`, the report form by default) asked `slot`; the person sent
+    `message`, which its from_text mapping picked up."""
     return tracker(
         message,
         slots=slots,
         requested_slot=slot,
         language=language,
         extracted={slot: message["text"]},
+        active_loop=active_loop,
     )
 
 

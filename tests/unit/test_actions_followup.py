@@ -76,14 +76,7 @@ def wrong(code: str) -> str:
 
 def asked(slot: str, message: dict, *, slots: dict | None = None, language: str = "nl"):
     """The follow-up form asked `slot`; the person sent `message` (its from_text mapping)."""
-    return tracker(
-        message,
-        slots=slots,
-        requested_slot=slot,
-        language=language,
-        extracted={slot: message["text"]},
-        active_loop=FORM,
-    )
+    return answer(slot, message, slots=slots, language=language, active_loop=FORM)
 
 
 def validate(tracker_):
