@@ -48,7 +48,7 @@ $(DOMAIN): domain.yml $(wildcard data/texts/*.yml) bot/texts/build_domain.py $(A
 
 # The language detection's character n-gram model (bot/nlu/langid_chars.py), learned from word
 # lists that ship in packages (wordfreq, simplemma); deterministic, ~2.5 min; never committed.
-$(CHARS): bot/nlu/langid_chars.py bot/nlu/langid_data.py $(APP_VENV)/.installed
+$(CHARS): bot/nlu/langid_chars.py bot/nlu/langid_data.py requirements/app.lock | $(APP_VENV)/.installed
 	$(APP_PY) -m bot.nlu.langid_chars --out $@
 
 # Trains only when the model is missing or its training data changed.

@@ -60,7 +60,7 @@ _LAST_DIGEST: List[Any] = [None, ""]
 
 
 def apply() -> None:
-    """Apply both speed-ups (idempotent)."""
+    """Apply speed-ups 1-4 (idempotent); 5 is freeze_heap(), once the model is loaded."""
     global _APPLIED
     if _APPLIED:
         return
