@@ -79,10 +79,11 @@ test-stories: $(MODEL)
 		--fail-on-prediction-errors --out results/stories
 
 # Loads the model once and prints intent F1 per language on tests/nlu (held out from training).
-# Our own code that runs inside Rasa (bot/nlu/rasa_speedups.py, intent_classifier.py), checked
-# in the Rasa env.
-test-rasa-env: $(DOMAIN) $(RASA_VENV)/.installed
+# Our own code that runs inside Rasa (bot/nlu/rasa_*.py, intent_classifier.py,
+# tfidf_scores.py), checked in the Rasa env.
+test-rasa-env: $(DOMAIN) $(MODEL) $(RASA_VENV)/.installed
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m tests.rasa_env.check_speedups var/domain
+	$(RASA_ENV) $(RASA_VENV)/bin/python -m tests.rasa_env.check_runner_and_tracker $(MODEL)
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m tests.rasa_env.check_intent_classifier
 
 test-nlu: $(MODEL)

@@ -1,7 +1,8 @@
 """Where a turn's time goes inside Rasa: run in the Rasa environment (Python 3.10).
 
     .venv-rasa/bin/python -m benchmarks.rasa_profile models/zicht.tar.gz \
-        [--action-url http://127.0.0.1:5055/webhook] [--rounds 5] [--cprofile 25]
+        [--action-url http://127.0.0.1:5055/webhook] [--rounds 5] \
+        [--cprofile 25 [--sort cumulative]]
 
 Loads the model in-process (no HTTP, no web app), plays the benchmark conversations
 (benchmarks.common) through ``Agent.handle_message`` and reports per turn: the whole turn, each
@@ -70,6 +71,7 @@ async def profile(
     rounds: int,
     top: int,
     domain_every_call: bool = False,
+    sort: str = "tottime",
 ) -> None:
     import logging
 
@@ -105,7 +107,7 @@ async def profile(
                 turns.append(time.perf_counter() - begun)
     profiler.disable()
     if top:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+        pstats.Stats(profiler).sort_stats(sort).print_stats(top)
     count = len(turns)
     total = sum(turns)
     print(
@@ -129,6 +131,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--cprofile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument(
+        "--sort", default="tottime", help="order of --cprofile: tottime or cumulative"
+    )
+    parser.add_argument(
         "--domain-every-call",
         action="store_true",
         help="send the domain with every action call, as Rasa 3.6 does without domain_digest",
@@ -141,6 +146,7 @@ def main() -> None:
             args.rounds,
             args.cprofile,
             args.domain_every_call,
+            args.sort,
         )
     )
 

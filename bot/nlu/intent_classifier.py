@@ -33,6 +33,8 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.nlu.tfidf_scores import TfidfScorer
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "intent_model.joblib"
@@ -56,6 +58,17 @@ def _vectorizers(config: Dict[Text, Any]) -> List[TfidfVectorizer]:
             **common,
         ),
     ]
+
+
+def _scorer(
+    vectorizers: Optional[List[TfidfVectorizer]],
+    coef: Optional[np.ndarray],
+    intercept: Optional[np.ndarray],
+) -> Optional[TfidfScorer]:
+    """The quick per-text scorer (bot/nlu/tfidf_scores.py) when a model is there."""
+    if vectorizers is None or coef is None or intercept is None:
+        return None
+    return TfidfScorer.build(vectorizers, coef, intercept)
 
 
 def softmax(scores: np.ndarray, temperature: float, reject_score: float) -> np.ndarray:
@@ -107,6 +120,7 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
         # the SVM as plain arrays: coef is (features, intents), float32, for one sparse matmul
         self._coef = coef
         self._intercept = intercept
+        self._scorer = _scorer(vectorizers, coef, intercept)
 
     @classmethod
     def create(
@@ -141,6 +155,7 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
             intercept = np.concatenate([-intercept, intercept])
         self._coef = np.ascontiguousarray(coef.T)
         self._intercept = intercept
+        self._scorer = _scorer(vectorizers, self._coef, intercept)
         self.persist()
         return self._resource
 
@@ -184,8 +199,11 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
     def predict_proba(self, texts: List[Text]) -> np.ndarray:
         """Confidences per intent (columns in the order of `intents`), one row per text."""
         assert self._vectorizers is not None and self._coef is not None
-        features = hstack([v.transform(texts) for v in self._vectorizers]).tocsr()
-        scores = np.asarray(features @ self._coef) + self._intercept
+        if self._scorer is None:
+            features = hstack([v.transform(texts) for v in self._vectorizers]).tocsr()
+            scores = np.asarray(features @ self._coef) + self._intercept
+        else:
+            scores = np.vstack([self._scorer.scores(text) for text in texts])
         return softmax(scores, self._config["temperature"], self._config["reject_score"])
 
     @property

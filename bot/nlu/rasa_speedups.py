@@ -1,11 +1,8 @@
 """Measured speed-ups of Rasa 3.6.21 itself, applied when the Rasa server loads our model.
 
-1. The reply check. Rasa checks every action-server reply with
-``jsonschema.validate(result, schema)``, which checks the large events schema itself and builds
-a new validator on every call: 89.7 ms per reply, more than half of Rasa's CPU per turn on this
-machine (benchmarks/rasa_profile.py, `make bench-load`). The schema never changes, so one
-validator built once does the same check in about 1.6 ms. Behaviour is unchanged: an invalid
-reply still raises the same ``jsonschema.ValidationError`` with Rasa's own message appended.
+1. The reply check (bot/nlu/rasa_reply_check.py). Rasa checked every action-server reply with
+a validator built anew each time (89.7 ms a reply); one validator per event type, built once,
+gives the same verdict and the same errors.
 
 2. The domain in every action call. Rasa 3.6 sends the whole domain with every call to the
 action server: ours holds every text in 12 languages, 374 kB of JSON that Rasa encodes (13 ms)
@@ -36,18 +33,25 @@ Rasa imports, scikit-learn, the model); every full collection walks them all, a 
 milliseconds in a random turn. ``freeze_heap()``, called once the model is loaded, moves what
 exists then out of the collector's sight (``gc.freeze``); new objects are collected as before.
 
-bot.nlu.language_component applies 1-4 when Rasa imports it, which happens while the model's
-graph is read, before any component is loaded.
+6. The graph runner (bot/nlu/rasa_graph_runner.py): Rasa's graph of components runs in one loop
+in dependency order instead of through dask's scheduler, 2–4 times a turn.
+
+7. Applied events (bot/nlu/rasa_applied_events.py): worked out once per state of the
+conversation instead of four to five times a turn.
+
+bot.nlu.language_component applies 1-4, 6 and 7 when Rasa imports it, which happens while the
+model's graph is read, before any component is loaded.
 
 ``apply()`` is idempotent. Remove this module when Rasa is upgraded.
 """
 
-import functools
 import gc
 import hashlib
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
+
+from bot.nlu import rasa_applied_events, rasa_graph_runner, rasa_reply_check
 
 _APPLIED = False
 STORED_DOMAIN = "domain.yml"  # the one file DomainProvider._persist writes
@@ -60,14 +64,16 @@ _LAST_DIGEST: List[Any] = [None, ""]
 
 
 def apply() -> None:
-    """Apply speed-ups 1-4 (idempotent); 5 is freeze_heap(), once the model is loaded."""
+    """Apply speed-ups 1-4, 6 and 7 (idempotent); 5 is freeze_heap(), once the model is loaded."""
     global _APPLIED
     if _APPLIED:
         return
-    _cache_reply_validator()
+    rasa_reply_check.patch()
     _send_domain_once()
     _cache_event_types()
     _load_domain_once()
+    rasa_graph_runner.patch()
+    rasa_applied_events.patch()
     _APPLIED = True
 
 
@@ -194,35 +200,3 @@ def _cache_event_types() -> None:
 
     resolve_by_type.__wrapped__ = original  # type: ignore[attr-defined]
     events.Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
-
-
-def _cache_reply_validator() -> None:
-    """Replace RemoteAction._validate_action_result with a cached-validator version."""
-    from jsonschema import ValidationError
-    from jsonschema.validators import validator_for
-    from rasa.core.actions import action
-
-    original = action.RemoteAction._validate_action_result
-
-    @functools.lru_cache(maxsize=1)
-    def validator() -> Any:
-        schema = action.RemoteAction.action_response_format_spec()
-        cls = validator_for(schema)
-        cls.check_schema(schema)
-        return cls(schema)
-
-    def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
-        try:
-            validator().validate(result)
-            return True
-        except ValidationError as error:
-            error.message += (
-                ". Failed to validate Action server response from API, "
-                "make sure your response from the Action endpoint is valid. "
-                f"For more information about the format visit {action.DOCS_BASE_URL}"
-                "/custom-actions"
-            )
-            raise error
-
-    validate_action_result.__wrapped__ = original  # type: ignore[attr-defined]
-    action.RemoteAction._validate_action_result = validate_action_result

@@ -6,12 +6,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
 
 from bot.nlu.intent_classifier import NgramIntentClassifier
 
@@ -73,12 +75,39 @@ def main() -> None:
     )
     assert untrained.process([Message(data={TEXT: "hoi"})])[0].get(INTENT) is None
 
+    check_quick_scores(loaded)
+
     start = time.perf_counter()
     for _ in range(200):
         loaded.process([Message(data={TEXT: "ik heb hulp nodig, ze hebben mijn paspoort"})])
     per_message = (time.perf_counter() - start) / 200
     print(f"intent classifier: {per_message * 1000:.2f} ms per message")
     assert per_message < 0.01
+
+
+def check_quick_scores(classifier: NgramIntentClassifier) -> None:
+    """The per-text scorer (bot/nlu/tfidf_scores.py) gives scikit-learn's scores: on the
+    held-out NLU texts of every language (tests/nlu), odd input and the empty text."""
+    from bot.nlu.tfidf_scores import TfidfScorer
+
+    texts = [""]
+    texts += ["🙂🙂", "x" * 5000, "<script>alert(1)</script>", "'; DROP TABLE reports; --"]
+    for path in sorted(Path("tests/nlu").glob("*.yml")):
+        texts += [
+            line.strip()[2:]
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip().startswith("- ") and not line.strip().startswith("- intent:")
+        ]
+    assert len(texts) > 1000, len(texts)
+    vectorizers = classifier._vectorizers
+    features = hstack([v.transform(texts) for v in vectorizers]).tocsr()
+    expected = np.asarray(features @ classifier._coef) + classifier._intercept
+    scorer = TfidfScorer.build(vectorizers, classifier._coef, classifier._intercept)
+    assert scorer is not None
+    quick = np.vstack([scorer.scores(text) for text in texts])
+    assert np.abs(quick - expected).max() < 1e-4, np.abs(quick - expected).max()
+    assert (quick.argmax(axis=1) == expected.argmax(axis=1)).all()
+    print(f"quick scores: {len(texts)} texts as scikit-learn's")
 
 
 if __name__ == "__main__":

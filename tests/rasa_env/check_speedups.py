@@ -35,11 +35,31 @@ GOOD = [
     {"events": [], "responses": []},
     {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "hoi"}]},
     {"events": [{"event": "active_loop", "name": None}]},
+    {
+        "events": [
+            {"event": "user", "text": "hoi", "parse_data": {"intent": {"name": "greet"}}},
+            {"event": "bot", "text": "Hallo", "data": {"buttons": []}},
+            {"event": "action", "name": "utter_greet", "policy": None, "confidence": 1.0},
+            {"event": "slot", "name": "language", "value": "pl", "timestamp": 1.5},
+        ],
+        "responses": [{"text": "hoi", "buttons": [{"title": "Ja", "payload": "/affirm"}]}],
+    },
+    {"responses": [{"text": "no events at all"}]},
 ]
 BAD = [
     {"events": [{"event": "no_such_event"}]},
     {"events": "not a list"},
     {"events": [{"name": "x"}]},
+    {"events": [{"event": "slot", "name": 5, "value": 1}]},
+    {"events": [{"event": "slot", "name": "x"}]},
+    {"events": [{"event": "user", "parse_data": "not an object"}]},
+    {"events": [{"event": "action", "hide_rule_turn": "yes"}]},
+    {"events": [{"event": "slot", "name": "x", "value": 1, "timestamp": "now"}]},
+    {"events": [{"event": "slot", "name": "x", "value": 1}, 5]},
+    {"events": [{"event": 7}]},
+    {"events": None},
+    {"events": [], "responses": ["not an object"]},
+    ["not", "an", "object"],
 ]
 
 
