@@ -72,6 +72,7 @@ async def profile(
     top: int,
     domain_every_call: bool = False,
     sort: str = "tottime",
+    endpoints_file: str | None = None,
 ) -> None:
     import logging
 
@@ -88,6 +89,10 @@ async def profile(
     options = {} if domain_every_call else {"domain_digest": True}  # as endpoints.yml
     action = EndpointConfig(action_url, **options) if action_url else None
     endpoints = AvailableEndpoints(action=action)
+    if endpoints_file:  # the production shape: tracker and lock store from that file
+        configured = AvailableEndpoints.read_endpoints(endpoints_file)
+        endpoints.tracker_store = configured.tracker_store
+        endpoints.lock_store = configured.lock_store
     agent = await load_agent(model_path=model, endpoints=endpoints)
     print(f"model loaded in {time.perf_counter() - started:.1f} s")
     instrument()
@@ -134,6 +139,12 @@ def main() -> None:
         "--sort", default="tottime", help="order of --cprofile: tottime or cumulative"
     )
     parser.add_argument(
+        "--endpoints",
+        default=None,
+        help="take the tracker and lock store from this endpoints file "
+        "(endpoints.production.yml: Redis; set REDIS_* as bot.run does)",
+    )
+    parser.add_argument(
         "--domain-every-call",
         action="store_true",
         help="send the domain with every action call, as Rasa 3.6 does without domain_digest",
@@ -147,6 +158,7 @@ def main() -> None:
             args.cprofile,
             args.domain_every_call,
             args.sort,
+            args.endpoints,
         )
     )
 

@@ -71,6 +71,7 @@ def patch() -> None:
     from rasa.core.actions import action
 
     original = action.RemoteAction._validate_action_result
+    _validators()  # built now, at model load, not in a person's first report turn
 
     def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
         try:

@@ -39,7 +39,10 @@ in dependency order instead of through dask's scheduler, 2–4 times a turn.
 7. Applied events (bot/nlu/rasa_applied_events.py): worked out once per state of the
 conversation instead of four to five times a turn.
 
-bot.nlu.language_component applies 1-4, 6 and 7 when Rasa imports it, which happens while the
+8. Saving to Redis (bot/nlu/rasa_tracker_merge.py): merging the stored conversation with the
+new one serialised every event once per pair of events; now once per event, same result.
+
+bot.nlu.language_component applies 1-4 and 6-8 when Rasa imports it, which happens while the
 model's graph is read, before any component is loaded.
 
 ``apply()`` is idempotent. Remove this module when Rasa is upgraded.
@@ -51,7 +54,12 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-from bot.nlu import rasa_applied_events, rasa_graph_runner, rasa_reply_check
+from bot.nlu import (
+    rasa_applied_events,
+    rasa_graph_runner,
+    rasa_reply_check,
+    rasa_tracker_merge,
+)
 
 _APPLIED = False
 STORED_DOMAIN = "domain.yml"  # the one file DomainProvider._persist writes
@@ -64,7 +72,7 @@ _LAST_DIGEST: List[Any] = [None, ""]
 
 
 def apply() -> None:
-    """Apply speed-ups 1-4, 6 and 7 (idempotent); 5 is freeze_heap(), once the model is loaded."""
+    """Apply speed-ups 1-4 and 6-8 (idempotent); 5 is freeze_heap(), once the model is loaded."""
     global _APPLIED
     if _APPLIED:
         return
@@ -74,6 +82,7 @@ def apply() -> None:
     _load_domain_once()
     rasa_graph_runner.patch()
     rasa_applied_events.patch()
+    rasa_tracker_merge.patch()
     _APPLIED = True
 
 

@@ -1,10 +1,13 @@
 """Run in the Rasa environment (`make test-rasa-env`, needs the trained model):
-bot/nlu/rasa_graph_runner.py and bot/nlu/rasa_applied_events.py change speed, not answers.
+bot/nlu/rasa_graph_runner.py, rasa_applied_events.py and rasa_tracker_merge.py change speed,
+not answers.
 
 - The graph runner: the model's prediction graph, run by dask (Rasa's own ``run``) and by ours,
   gives the same parse for messages in several languages and odd input, and the same policy
   prediction for conversations built from those parses; an input named like a node is refused
   by both.
+- The Redis merge (bot/nlu/rasa_tracker_merge.py) gives Rasa's merged conversation on random
+  stored and current conversations.
 - Applied events: on random conversations built from the event types that change what is
   applied (forms, rejections, rewinds, undos, restarts, sessions), the remembered answer equals
   Rasa's own after every appended event, also after a bounded history drops its oldest event,
@@ -144,10 +147,49 @@ def check_applied_events() -> None:
     print(f"applied events: {steps} states of 300 random conversations as Rasa's own")
 
 
+def check_merge() -> None:
+    """Our Redis merge gives Rasa's merged conversation: continuations of the stored one, stored
+    events out of timestamp order (the case that made Rasa's shortcut fail), earlier sessions,
+    repeated events and conversations that share nothing with the stored one."""
+    from rasa.core.tracker_store import RedisTrackerStore
+
+    ours = RedisTrackerStore._merge_trackers
+    rasa_own = ours.__wrapped__  # type: ignore[attr-defined]
+    rng = random.Random(7)
+    slots = [AnySlot("language", [])]
+    cases = 0
+    for _ in range(300):
+        events = random_events(rng, rng.randint(1, 80))
+        clock = 1000.0
+        for event in events:
+            clock += rng.choice([0.5, 1.0, -3.0]) if rng.random() < 0.2 else 1.0
+            event.timestamp = clock
+        cut = rng.randint(0, len(events))
+        stored = DialogueStateTracker.from_events("c", events[:cut], slots)
+        kind = rng.random()
+        if kind < 0.6:  # the conversation goes on from the stored one
+            current_events = events
+        elif kind < 0.8:  # the stored part holds an earlier session
+            current_events = events[cut // 2 :]
+        else:  # repeats some events, drops others
+            current_events = [e for e in events if rng.random() < 0.7] + events[: cut // 3]
+        prior = DialogueStateTracker.from_events("c", copy.deepcopy(events[:cut]), slots)
+        results = []
+        for merge in (rasa_own, ours):
+            current = DialogueStateTracker.from_events("c", copy.deepcopy(current_events), slots)
+            merged = merge(copy.deepcopy(prior), current)
+            results.append([event.as_dict() for event in merged.events])
+        assert results[0] == results[1], (cut, kind)
+        assert stored.events == prior.events
+        cases += 1
+    print(f"redis merge: {cases} random conversations merged as Rasa merges them")
+
+
 def main() -> None:
     configure_structlog(logging.WARNING)  # Rasa's debug lines would print every message
     rasa_speedups.apply()
     check_applied_events()
+    check_merge()
     check_runner(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("models/zicht.tar.gz"))
 
 
