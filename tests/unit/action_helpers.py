@@ -20,6 +20,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import funnel
 from actions.report_actions import report_store, reports_sent
 from actions.report_form import ValidateReportForm
 from bot.reports import ReportReader, StoreConfig
@@ -259,6 +260,7 @@ def actions_store(monkeypatch: Any, tmp_path: Any) -> Iterator[ReportReader]:
     with ReportReader(StoreConfig.from_env(), read_keyring(files.private)) as reader:
         reader.migrate()
         yield reader
+    funnel.flush()  # counts still queued go to this store, not the next test's
     report_store().dispose()
     report_store.cache_clear()
     reports_sent.clear()

@@ -21,6 +21,7 @@ from action_helpers import (
     tracker,
 )
 
+from actions import funnel
 from actions.followup import (
     FOLLOWUP_SLOTS,
     MAX_CODE_TRIES,
@@ -461,6 +462,7 @@ def test_the_funnel_counts_started_completed_and_cancelled(store):
     run(ActionCancelReport(), tracker(clicked("/cancel"), slots={"danger_now": "yes"}))
     # Cancelled before the first answer: not a started report, so not counted.
     run(ActionCancelReport(), tracker(clicked("/cancel"), requested_slot="danger_now"))
+    funnel.flush()
     assert funnel_counts(store) == {"started": 2, "completed": 1, "cancelled": 1}
 
 
@@ -472,5 +474,6 @@ def test_a_failing_funnel_never_breaks_the_conversation(store, monkeypatch, capl
     cancel = tracker(clicked("/cancel"), slots={"danger_now": "no"})
     _, dispatcher = run(ActionCancelReport(), cancel)
     assert responses(dispatcher) == ["utter_cancelled"]
+    funnel.flush()
     assert any("RuntimeError" in r.getMessage() for r in caplog.records)
     assert not any("database gone" in r.getMessage() for r in caplog.records)
