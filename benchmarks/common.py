@@ -10,6 +10,7 @@ import os
 import secrets
 import socket
 import statistics
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -101,6 +102,35 @@ def tree(pid: int) -> list[int]:
         pids.append(current)
         todo.extend(_children(current))
     return pids
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """CPU time (user + system) used so far by these process trees, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in {p for root in pids for p in tree(root)}:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+def settle(pids: Iterable[int], idle_share: float = 0.05, limit: float = 90.0) -> float:
+    """Wait until these process trees together use under `idle_share` of one core over a
+    second (start-up work such as the action server's language pipelines is done), at most
+    `limit` seconds; returns the seconds waited. Measurements start from a quiet system."""
+    pids = list(pids)
+    begun = time.monotonic()
+    before = cpu_seconds(pids)
+    while time.monotonic() - begun < limit:
+        time.sleep(1.0)
+        now = cpu_seconds(pids)
+        if now - before < idle_share:
+            break
+        before = now
+    return time.monotonic() - begun
 
 
 def peak_rss_mib(pid: int) -> float:

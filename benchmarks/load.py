@@ -16,6 +16,10 @@ comparison with the stock bot, which is driven through its REST webhook. The web
 limits are raised for the benchmark so that Rasa, not the limiter, is what is measured
 (benchmarks/flood.py measures the limits).
 
+Each system is measured once its start-up work is done (`benchmarks.common.settle`: its processes
+together idle for a second), the stock bot likewise, so that no phase measures the action server
+still building its language pipelines.
+
 Prints p50/p95/p99 turn latency, turns/s and errors per mode, Rasa's time to ready, the peak
 resident memory (VmHWM) of every process tree, and PASS/MISS against the targets.
 """
@@ -48,6 +52,7 @@ from benchmarks.common import (
     redis_delete,
     redis_keys,
     rss_mib,
+    settle,
     throwaway_postgres,
 )
 from bot.run import (
@@ -256,6 +261,8 @@ def measure_system(
     with started(system) as ready:
         for url, seconds in zip(system.rasa_urls, ready, strict=True):
             print(f"  Rasa {url} ready after {seconds:.1f} s", flush=True)
+        quiet = settle(process.pid for process in system.processes.values())
+        print(f"  start-up work done {quiet:.1f} s later (measuring from here)", flush=True)
         send = web_sender(system.web_url)
         sequential = asyncio.run(drive(send, MIX, people=1, turns=args.sequential_turns))
         print(sequential.line("sequential (1 client)"), flush=True)
@@ -371,6 +378,8 @@ def stock(args: argparse.Namespace, ours: Figures, targets: Targets) -> None:
         try:
             ready = wait_ready(f"{url}/", begun)
             print(f"  Rasa {url} ready after {ready:.1f} s")
+            quiet = settle([process.pid])
+            print(f"  start-up work done {quiet:.1f} s later (measuring from here)", flush=True)
             send = rest_sender(url)
             sequential = asyncio.run(drive(send, STOCK_MIX, people=1, turns=args.sequential_turns))
             print(sequential.line("sequential (1 client)"), flush=True)
