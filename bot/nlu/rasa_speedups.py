@@ -42,7 +42,10 @@ conversation instead of four to five times a turn.
 8. Saving to Redis (bot/nlu/rasa_tracker_merge.py): merging the stored conversation with the
 new one serialised every event once per pair of events; now once per event, same result.
 
-bot.nlu.language_component applies 1-4 and 6-8 when Rasa imports it, which happens while the
+9. Connections to the action server (bot/nlu/rasa_http_session.py): kept alive between calls
+instead of a new session and TCP connection for every action call.
+
+bot.nlu.language_component applies 1-4 and 6-9 when Rasa imports it, which happens while the
 model's graph is read, before any component is loaded.
 
 ``apply()`` is idempotent. Remove this module when Rasa is upgraded.
@@ -57,6 +60,7 @@ from typing import Any, Dict, List, Optional, Text
 from bot.nlu import (
     rasa_applied_events,
     rasa_graph_runner,
+    rasa_http_session,
     rasa_reply_check,
     rasa_tracker_merge,
 )
@@ -72,7 +76,7 @@ _LAST_DIGEST: List[Any] = [None, ""]
 
 
 def apply() -> None:
-    """Apply speed-ups 1-4 and 6-8 (idempotent); 5 is freeze_heap(), once the model is loaded."""
+    """Apply speed-ups 1-4 and 6-9 (idempotent); 5 is freeze_heap(), once the model is loaded."""
     global _APPLIED
     if _APPLIED:
         return
@@ -83,6 +87,7 @@ def apply() -> None:
     rasa_graph_runner.patch()
     rasa_applied_events.patch()
     rasa_tracker_merge.patch()
+    rasa_http_session.patch()
     _APPLIED = True
 
 

@@ -6,6 +6,8 @@
   calls only its digest, a server that forgot it gets it again after its 449, and an endpoint
   without `domain_digest: true` gets the domain every time. (The real rasa-sdk's side of this
   is checked in the app environment: tests/e2e/test_action_domain.py.)
+- Action calls to one endpoint reuse one kept-alive connection, and still work after the
+  action server restarted.
 - The event-type table finds the same class as Rasa's own lookup for every event type, keeps
   its answers for "topic", a default and an unknown name, and is faster.
 - DomainProvider loads the built domain (var/domain, all texts) from model storage into the same
@@ -29,7 +31,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.nlu import rasa_speedups
+from bot.nlu import rasa_http_session, rasa_speedups
 
 GOOD = [
     {"events": [], "responses": []},
@@ -134,6 +136,48 @@ async def check_domain_once() -> None:
         await runner.cleanup()
 
 
+async def check_kept_connections() -> None:
+    """One endpoint's action calls share a kept-alive connection, and calls still work after
+    the action server restarted on the same port (its old connections are gone)."""
+    peers: list[Any] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername") if request.transport else None)
+        return web.json_response({"events": [], "responses": [{"text": "ok"}]})
+
+    async def serve(port: int = 0) -> tuple[web.AppRunner, int]:
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", port, reuse_address=True)
+        await site.start()
+        return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    runner, port = await serve()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+    domain = Domain.from_dict({"actions": ["action_x"]})
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker("conversation", [])
+
+    async def call() -> None:
+        action = RemoteAction("action_x", endpoint)
+        assert await action.run(CollectingOutputChannel(), nlg, tracker, domain)
+
+    for _ in range(5):
+        await call()
+    assert len(set(peers)) == 1, f"5 calls used {len(set(peers))} connections"
+    await runner.cleanup()  # the action server restarts
+    runner, _ = await serve(port)
+    try:
+        await call()
+        await call()
+    finally:
+        await runner.cleanup()
+    assert len(peers) == 7 and len(set(peers[5:])) == 1 and peers[5] != peers[0], peers
+    print("kept connections: 5 calls over one connection; after a restart, a new one")
+
+
 def check_event_types() -> None:
     from rasa.shared.core.events import Event, SlotSet, UserUttered
     from rasa.shared.utils.common import all_subclasses
@@ -192,6 +236,8 @@ def main() -> None:
     rasa_speedups.apply()
     rasa_speedups.apply()  # idempotent
     asyncio.run(check_domain_once())
+    asyncio.run(check_kept_connections())
+    rasa_http_session.close_all()
     check_event_types()
     check_domain_load(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("var/domain"))
     action = RemoteAction("action_x", None)
