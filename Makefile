@@ -10,6 +10,7 @@ APP_PY := $(APP_VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/zicht.tar.gz
 CHARS := models/langid_chars.npz
+WORDS := models/langid_words.npz
 DOMAIN := var/domain/domain.yml
 TRAINING_DATA := $(shell find data -name '*.yml' -not -path 'data/identifying/*' 2>/dev/null) config.yml domain.yml $(wildcard bot/nlu/*.py)
 NLU_MIN_F1 ?= 0.95
@@ -51,8 +52,13 @@ $(DOMAIN): domain.yml $(wildcard data/texts/*.yml) bot/texts/build_domain.py $(A
 $(CHARS): bot/nlu/langid_chars.py bot/nlu/langid_data.py requirements/app.lock | $(APP_VENV)/.installed
 	$(APP_PY) -m bot.nlu.langid_chars --out $@
 
+# Its word tables (bot/nlu/langid_words.py): wordfreq's lists and simplemma's word forms, hashed;
+# deterministic, ~1 min; never committed.
+$(WORDS): bot/nlu/langid_words.py bot/nlu/langid_data.py requirements/app.lock | $(APP_VENV)/.installed
+	$(APP_PY) -m bot.nlu.langid_words --out $@
+
 # Trains only when the model is missing or its training data changed.
-$(MODEL): $(TRAINING_DATA) $(DOMAIN) $(CHARS) $(RASA_VENV)/.installed
+$(MODEL): $(TRAINING_DATA) $(DOMAIN) $(CHARS) $(WORDS) $(RASA_VENV)/.installed
 	$(RASA_ENV) $(RASA) train --config config.yml --domain var/domain --data $(RASA_DATA) \
 		--out models --fixed-model-name zicht
 	touch $@
@@ -109,7 +115,7 @@ test: install lint validate audit test-rasa-env test-stories test-nlu test-pytho
 bench: install $(MODEL)
 	$(APP_PY) -m benchmarks.chat_latency
 
-bench-langid: $(APP_VENV)/.installed $(CHARS)
+bench-langid: $(APP_VENV)/.installed $(CHARS) $(WORDS)
 	$(APP_PY) -m benchmarks.langid
 
 bench-flood: install $(MODEL)

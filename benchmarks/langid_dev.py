@@ -9,22 +9,35 @@ repository:
   drawn with probability proportional to their frequency: running text, with its ambiguous
   everyday words (these words are in the detector's lexicon, as in real use);
 - rare-words: word forms from simplemma's dictionary of the language (inflected forms, compounds,
-  names) that are not in the language's wordfreq list, drawn uniformly from the held-out part
-  (`langid_data.held_out`): no table of the detector was made with them;
+  names) that are not in the language's wordfreq list, drawn uniformly from the part held out of
+  both the character model and (`held_out=True`) the word tables' dictionaries and large lists
+  (`langid_data.held_out` and `held_out_form`): words no table of the detector has;
 - corpus-rare-words: words of wordfreq's "large" list (running text, down to about one in 100
   million words) that are not in its "small" list, drawn with probability proportional to their
   frequency from the held-out part: the rarer words of real text that the lexicon does not know
   (only for the nine languages with a large list: not bg, hu, ro);
+- text-words: the word types (five letters or more) of a simulated corpus of `CORPUS_TOKENS`
+  running words: a listed word of frequency f is drawn with weight min(1, CORPUS_TOKENS * f), how
+  often it would be among a corpus's distinct words (most are rare: Zipf), from the large list
+  where there is one (its words below the small list's cut-off from the held-out part, their
+  weight times eight), else from the small list; and the words rarer than the list's cut-off
+  (weight CORPUS_TOKENS times the frequency the list leaves uncovered: ~1.3 % of running text
+  for a large list, ~9 % for a small one) are stood in for by rare-words not in the list;
 - word-pairs: two words, each drawn from the frequent-words and rare-words pools (half and half);
+- text-pairs: two text-words;
 - sentences: the example messages of the assistant's NLU data (data/nlu/<lang>, four words or
   more): the texts the detector really sees.
 
-`--variants` compares configurations of `LanguageDetector`; the default is the shipped one.
+`--variants` compares configurations of `LanguageDetector`; the default is the shipped one. Every
+one runs with `held_out=True`: the word tables (`langid_words`) hide the dictionary forms drawn
+here, so rare-words and the tail of text-words are words no table has (an underestimate: in use,
+many such words are in their dictionary).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -36,13 +49,23 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu.langid_data import held_out
+from bot.nlu.langid_data import HELD_OUT_EVERY, dictionary_forms, held_out, held_out_form
 from bot.nlu.langid_lexicon import read_wordfreq_list
 from bot.nlu.language_detection import LANGUAGES, LanguageDetector
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("sentences", "word-pairs", "frequent-words", "rare-words", "corpus-rare-words")
+KINDS = (
+    "sentences",
+    "word-pairs",
+    "text-pairs",
+    "frequent-words",
+    "rare-words",
+    "corpus-rare-words",
+    "text-words",
+)
 PER_KIND = 300
+CORPUS_TOKENS = 150_000
+_TEXT_WORD = re.compile(r"^[^\W\d_]{5,}$")
 SEED = 20261129
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]{4,}$")
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
@@ -50,6 +73,20 @@ _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 # Configurations to compare (keyword arguments of LanguageDetector).
 VARIANTS: dict[str, dict[str, object]] = {
     "shipped": {},
+    "no-words": {"use_words": False},
+    **{
+        f"floors-{absent_small:g}-{absent_large:g}-{form_ratio:g}": {
+            "word_floors": {
+                "absent_small": absent_small,
+                "absent_large": absent_large,
+                "form_small": absent_small * form_ratio,
+                "form_large": absent_large * form_ratio,
+            }
+        }
+        for absent_small in (1e-9, 1e-8, 3e-8, 1e-7, 3e-7)
+        for absent_large in (1e-11, 1e-10, 1e-9, 3e-9, 1e-8)
+        for form_ratio in (1, 3, 10, 30, 100)
+    },
     "old": {"use_chars": False, "use_lingua": True, "lingua_accuracy": "high"},
     "old-lingua-low": {"use_chars": False, "use_lingua": True, "lingua_accuracy": "low"},
     "old-no-lingua": {"use_chars": False, "use_lingua": False},
@@ -74,17 +111,8 @@ VARIANTS: dict[str, dict[str, object]] = {
         f"langdetect-{weight:.3f}": {"weights": {"langdetect": weight}}
         for weight in (1 / 24, 1 / 6)
     },
-    **{f"wordfreq-{weight}": {"weights": {"wordfreq": weight}} for weight in (0.7, 1.5)},
+    **{f"wordfreq-{weight}": {"weights": {"wordfreq": weight}} for weight in (0.7, 1.5, 2.0)},
 }
-
-
-def _simplemma_forms(language: str) -> list[str]:
-    from simplemma.strategies.dictionaries.dictionary_factory import (
-        _load_dictionary_from_disk,
-    )
-
-    forms = _load_dictionary_from_disk(language)
-    return sorted({key.decode("utf-8").lower() for key in forms})
 
 
 def sentences(language: str) -> list[str]:
@@ -111,8 +139,11 @@ def make_dev_set(per_kind: int = PER_KIND) -> dict[tuple[str, str], list[str]]:
         frequent = rng.choices(words, weights=weights, k=per_kind)
         forms = [
             form
-            for form in _simplemma_forms(language)
-            if _LETTERS_ONLY.match(form) and form not in frequencies and held_out(form)
+            for form in dictionary_forms(language)
+            if _LETTERS_ONLY.match(form)
+            and form not in frequencies
+            and held_out(form)
+            and held_out_form(form)
         ]
         rare = rng.sample(forms, per_kind)
         pairs = []
@@ -135,7 +166,47 @@ def make_dev_set(per_kind: int = PER_KIND) -> dict[tuple[str, str], list[str]]:
             data[language, "corpus-rare-words"] = corpus_rng.choices(
                 pool, weights=[large[w] for w in pool], k=per_kind
             )
+    _add_text_words(data, per_kind)
     return data
+
+
+def _text_word_pool(language: str) -> tuple[list[str], list[float], float]:
+    """Listed words, their weights as distinct words of a corpus, and the share of the words
+    rarer than the list's cut-off."""
+    small = read_wordfreq_list(language) or {}
+    listed = read_wordfreq_list(language, "large") or small
+    words, weights = [], []
+    for word in sorted(listed):
+        if not _TEXT_WORD.match(word):
+            continue
+        weight = min(1.0, CORPUS_TOKENS * listed[word])
+        if word not in small:
+            if not held_out(word):
+                continue
+            weight *= HELD_OUT_EVERY
+        words.append(word)
+        weights.append(weight)
+    unlisted = CORPUS_TOKENS * max(0.0, 1.0 - sum(listed.values()))
+    return words, weights, unlisted / (unlisted + sum(weights))
+
+
+def _add_text_words(data: dict[tuple[str, str], list[str]], per_kind: int) -> None:
+    for language in LANGUAGES:
+        words, weights, tail = _text_word_pool(language)
+        listed = set(words) | set(read_wordfreq_list(language, "large") or ())
+        rare = [w for w in data[language, "rare-words"] if _TEXT_WORD.match(w) and w not in listed]
+        cumulative = list(itertools.accumulate(weights))
+        rng = random.Random(f"{SEED}-{language}-text")
+        drawn = []
+        for _ in range(3 * per_kind):
+            if rng.random() < tail:
+                drawn.append(rng.choice(rare))
+            else:
+                drawn.extend(rng.choices(words, cum_weights=cumulative))
+        data[language, "text-words"] = drawn[:per_kind]
+        data[language, "text-pairs"] = [
+            f"{drawn[i]} {drawn[i + 1]}" for i in range(per_kind, 3 * per_kind, 2)
+        ]
 
 
 def evaluate(
@@ -220,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {}
     for name, options in variants.items():
         start = time.perf_counter()
-        detector = LanguageDetector(LANGUAGES, **options)  # type: ignore[arg-type]
+        detector = LanguageDetector(LANGUAGES, held_out=True, **options)  # type: ignore[arg-type]
         load = time.perf_counter() - start
         accuracy, seconds = evaluate(detector.classify, data)
         seconds.sort()

@@ -125,24 +125,16 @@ def training_words(
     """The word types the model of `language` learns from (held-out forms left out)."""
     import random
 
-    from simplemma.strategies.dictionaries.dictionary_factory import (
-        _load_dictionary_from_disk,
-    )
-
-    from bot.nlu.langid_data import held_out
+    from bot.nlu.langid_data import dictionary_forms, held_out
     from bot.nlu.langid_lexicon import read_wordfreq_list
 
     frequencies = read_wordfreq_list(language) or {}
     words = {w for w in frequencies if _LETTERS_ONLY.match(w) and not held_out(w)}
-    forms = sorted(
-        {
-            form
-            for form in (
-                key.decode("utf-8").lower() for key in _load_dictionary_from_disk(language)
-            )
-            if _LETTERS_ONLY.match(form) and not held_out(form)
-        }
-    )
+    forms = [
+        form
+        for form in dictionary_forms(language)
+        if _LETTERS_ONLY.match(form) and not held_out(form)
+    ]
     rng = random.Random(f"{_SEED}-{language}")
     words.update(rng.sample(forms, min(forms_per_language, len(forms))))
     if large_per_language:

@@ -5,6 +5,8 @@ words used at least about once per million, from Wikipedia, subtitles, news, boo
 social media). Nothing is downloaded. P(word | language) is the listed frequency; a word missing
 from a language's list gets a floor below the list's cut-off. A word typed without its diacritics
 ("nao", "educacion") still counts for the languages that write it with them, at a discount.
+With the deeper word tables built (`langid_words`), the detector asks it only about the words those
+do not have (mostly words typed without diacritics), and whether a text has a word of a language.
 """
 
 from __future__ import annotations

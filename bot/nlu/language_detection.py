@@ -9,7 +9,10 @@ Voters each give a log-likelihood per configured language; their weighted sum pl
   n-gram extraction, every n-gram counted once instead of random sampling;
 - letters a language does not write (`langid_letters`): і/ї/є/ґ are Ukrainian, ы/э/ё Russian,
   ъ as a vowel Bulgarian, ő/ű Hungarian, ł Polish, ă/ș/ț Romanian …;
-- word frequencies (`langid_lexicon.Lexicon`, the data of the `wordfreq` package), if installed;
+- word frequencies (`langid_words.WordTables`): wordfreq's small and large lists and the word
+  forms of simplemma's dictionaries, hashed into models/langid_words.npz by `make`; words they do
+  not have, and words typed without diacritics, are looked up in wordfreq's small lists
+  (`langid_lexicon.Lexicon`, also the judge of "a word of the language" for `detect`);
 - how the words look (`langid_chars.CharModel`): our own character n-gram model of each
   language's word forms, shipped as langid_chars.npz (~2 MB); it decides the words no frequency
   list knows, and weighs little for the words that one does;
@@ -38,6 +41,8 @@ from bot.nlu.langid_letters import LetterRules, candidates, dominant_script
 from bot.nlu.langid_lexicon import Lexicon, words_of
 from bot.nlu.langid_lingua import LinguaVoter, lingua_available, lingua_knows
 from bot.nlu.langid_ngrams import LangdetectModel
+from bot.nlu.langid_words import MODEL as WORDS_MODEL
+from bot.nlu.langid_words import Floors, WordTables
 
 LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -95,11 +100,17 @@ class LanguageDetector:
         chars_model: Optional[Path] = None,
         weights: Optional[Mapping[str, float]] = None,
         hint_prior: float = HINT_PRIOR,
+        use_words: bool = True,
+        words_model: Optional[Path] = None,
+        word_floors: Optional[Mapping[str, float]] = None,
+        held_out: bool = False,
     ) -> None:
-        """`use_lexicon`/`use_lingua`/`use_chars`: use those voters when their package (or model
-        file, `chars_model`) is there. `weights` overrides the voters' weights by name
-        ("langdetect", "wordfreq", "chars", "chars_unknown", "lingua"): for the development set.
-        `lingua_accuracy`: "high" or "low" (lingua's modes)."""
+        """`use_lexicon`/`use_words`/`use_lingua`/`use_chars`: use those voters when their package
+        (or model file, `words_model`, `chars_model`) is there. `weights` overrides the voters'
+        weights by name ("langdetect", "wordfreq", "chars", "chars_unknown", "lingua") and
+        `word_floors` the fields of `langid_words.Floors`; `held_out` hides the development set's
+        words from the word tables: for the development set only. `lingua_accuracy`: "high" or
+        "low" (lingua's modes)."""
         self.languages = tuple(languages)
         if len(set(self.languages)) < 2:
             raise ValueError("at least two languages are needed")
@@ -111,6 +122,14 @@ class LanguageDetector:
         self._langdetect = LangdetectModel(self.languages)
         self._letters = LetterRules(self.languages)
         self._lexicon = Lexicon.from_wordfreq(self.languages) if use_lexicon else None
+        self._words: Optional[WordTables] = None
+        if self._lexicon is not None and use_words:  # it answers what the tables lack
+            self._words = WordTables.load(
+                self.languages,
+                Path(words_model) if words_model else WORDS_MODEL,
+                Floors(**(word_floors or {})),
+                held_out,
+            )
         model = Path(chars_model) if chars_model else MODEL
         self._chars = CharModel.load(self.languages, model) if use_chars else None
         self._weights = {
@@ -130,6 +149,8 @@ class LanguageDetector:
         names = ["langdetect", "letters"]
         if self._lexicon is not None:
             names.append("wordfreq")
+        if self._words is not None:
+            names.append("words")
         if self._chars is not None:
             names.append("chars")
         if self._lingua is not None:
@@ -170,7 +191,7 @@ class LanguageDetector:
             known: List[str] = []
             unknown = []
             weight = weights["wordfreq"]
-            for word, scores in zip(words, self._lexicon.scores_of_words(words), strict=True):
+            for word, scores in zip(words, self._word_scores(words), strict=True):
                 if scores is None:
                     unknown.append(word)
                     continue
@@ -193,6 +214,20 @@ class LanguageDetector:
             weight = weights["lingua"]
             for code, value in zip(languages, confidences, strict=True):
                 totals[code] += weight * value
+
+    def _word_scores(self, words: Sequence[str]) -> List[Optional[List[float]]]:
+        """log P(word | language) per word: from the word tables, else from the small lists
+        (words typed without diacritics, elisions); None for a word neither knows."""
+        assert self._lexicon is not None
+        if self._words is None:
+            return self._lexicon.scores_of_words(words)
+        scores = self._words.scores_of_words(words)
+        missing = [index for index, value in enumerate(scores) if value is None]
+        if missing:
+            found = self._lexicon.scores_of_words([words[index] for index in missing])
+            for index, value in zip(missing, found, strict=True):
+                scores[index] = value
+        return scores
 
     def probabilities(self, text: str, hint: Optional[str] = None) -> List[Detection]:
         """Candidate languages with their posterior probability, most probable first."""

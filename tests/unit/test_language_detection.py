@@ -265,9 +265,9 @@ def test_words_and_folding():
 
 
 def test_the_shipped_detector_needs_no_lingua(detector: LanguageDetector):
-    # lingua's high-accuracy models cost ~450 MB and seconds of CPU: the own n-gram model replaces
-    # them (see benchmarks/langid_dev.py).
-    assert detector.voters == ["langdetect", "letters", "wordfreq", "chars"]
+    # lingua's high-accuracy models cost ~450 MB and seconds of CPU: the own n-gram model and word
+    # tables replace them (see benchmarks/langid_dev.py).
+    assert detector.voters == ["langdetect", "letters", "wordfreq", "words", "chars"]
 
 
 @pytest.mark.parametrize(
