@@ -24,12 +24,13 @@ minutes on 2 cores).
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import zlib
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
+
+from bot.nlu.langid_data import load_built
 
 # Built by `make` (a trained model: never committed); ZICHT_LANGID_CHARS names another file.
 MODEL = Path(
@@ -86,15 +87,7 @@ class CharModel:
     @classmethod
     def load(cls, languages: Sequence[str], path: Path = MODEL) -> Optional["CharModel"]:
         """The model, or None when its file or numpy is missing (the detector does without)."""
-        try:
-            return cls(languages, path)
-        except (ImportError, OSError, KeyError, ValueError) as error:
-            logging.getLogger(__name__).warning(
-                "language detection runs without its character model (%s: %s); `make` builds it",
-                type(error).__name__,
-                path,
-            )
-            return None
+        return load_built(lambda: cls(languages, path), "character model", path)
 
     def _grams(self, word: str) -> List[int]:
         grams = self._cache.get(word)

@@ -13,8 +13,12 @@ dictionaries, an independent source, is measured as it happens in use.
 from __future__ import annotations
 
 import hashlib
+import logging
 import zlib
-from typing import List
+from pathlib import Path
+from typing import Callable, List, Optional, TypeVar
+
+T = TypeVar("T")
 
 HELD_OUT_EVERY = 8
 
@@ -37,3 +41,18 @@ def dictionary_forms(language: str) -> List[str]:
     )
 
     return sorted({key.decode("utf-8").lower() for key in _load_dictionary_from_disk(language)})
+
+
+def load_built(build: Callable[[], T], what: str, path: Path) -> Optional[T]:
+    """`build()`, or None (with a warning) when the file `make` builds, or numpy, is missing:
+    the detector then does without that part."""
+    try:
+        return build()
+    except (ImportError, OSError, KeyError, ValueError) as error:
+        logging.getLogger(__name__).warning(
+            "language detection runs without its %s (%s: %s); `make` builds it",
+            what,
+            type(error).__name__,
+            path,
+        )
+        return None

@@ -31,7 +31,6 @@ The shipped detector uses every word.
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import zlib
@@ -40,6 +39,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from bot.nlu.langid_data import load_built
 
 # Built by `make` (derived data: never committed); ZICHT_LANGID_WORDS names another file.
 MODEL = Path(
@@ -130,15 +131,7 @@ class WordTables:
         held_out: bool = False,
     ) -> Optional["WordTables"]:
         """The tables, or None when their file or numpy is missing (the detector does without)."""
-        try:
-            return cls(languages, path, floors, held_out)
-        except (ImportError, OSError, KeyError, ValueError) as error:
-            logging.getLogger(__name__).warning(
-                "language detection runs without its word tables (%s: %s); `make` builds them",
-                type(error).__name__,
-                path,
-            )
-            return None
+        return load_built(lambda: cls(languages, path, floors, held_out), "word tables", path)
 
     def scores_of_words(self, words: Sequence[str]) -> List[Optional[List[float]]]:
         """log P(word | language) per word (None for a word in no table of any language)."""
