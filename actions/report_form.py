@@ -72,6 +72,11 @@ class ValidateReportForm(FormValidationAction):
             # "I need help" in the middle of a report: the help path first, then the same question.
             dispatcher.utter_message(response="utter_help")
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        if requested is not None and _typed_cancel(tracker):
+            # A typed "stop", or text that only reads like one ("'; DROP TABLE reports;--"), does
+            # not throw the answers away at once: ask, with a Stop button, then the same question.
+            dispatcher.utter_message(response="utter_cancel_check")
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         if requested in (*identity.CHECKED_SLOTS, "signs", "signs_done"):
             await identity.get_ready(tracker)
         events = await super().run(dispatcher, tracker, domain)
@@ -311,6 +316,11 @@ def _asks_for_help(tracker: Tracker, requested: str) -> bool:
     return requested not in DESCRIPTION_SLOTS and _clear_intent(
         tracker, "need_help", HELP_CONFIDENCE
     )
+
+
+def _typed_cancel(tracker: Tracker) -> bool:
+    """Typed text that NLU reads as "cancel" (the Stop button's /cancel payload is not typed)."""
+    return bool(latest_text(tracker)) and latest_intent(tracker)[0] == "cancel"
 
 
 def _clear_intent(tracker: Tracker, name: str, threshold: float) -> bool:

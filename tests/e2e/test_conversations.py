@@ -233,6 +233,22 @@ def test_empty_huge_and_broken_requests_are_refused_kindly(chat_nl: Chat) -> Non
     assert broken.status == 400 and broken.messages
 
 
+def test_a_typed_stop_asks_first_and_the_report_goes_on(chat_nl: Chat) -> None:
+    """Text that reads as "stop" (also an injection attempt) does not end the report at once."""
+    chat_nl.send("/report_signs")
+    chat_nl.send(NO)
+    for text in ("stop", "'; DROP TABLE reports;--"):
+        reply = chat_nl.send(text)
+        assert "/cancel" in reply.payloads, text
+        assert "niets opgeslagen" not in reply.text.lower() and "nothing has been saved" not in (
+            reply.text.lower()
+        )
+    reply = chat_nl.send(sign("odd_hours"))
+    assert reply.status == 200 and "/cancel" not in reply.payloads[:1]
+    reply = chat_nl.send(choice("done"))
+    assert "adres" in reply.text.lower() or "address" in reply.text.lower()
+
+
 def test_cancel_at_the_summary_stores_nothing(chat_nl: Chat, store: ReportStore) -> None:
     before = len(store.list_reports())
     chat_nl.send("/greet")

@@ -13,6 +13,7 @@ from action_helpers import (
     answer,
     buttons,
     click,
+    clicked,
     domain,
     form_slots,
     response_kwargs,
@@ -714,3 +715,28 @@ def test_other_answers_may_switch_the_language():
     tracker = _place_turn("time_of_day", "mostly late at night", ["nl"], now="en")
     events = asyncio.run(ValidateReportForm().run(CollectingDispatcher(), tracker, domain()))
     assert not [e for e in events if e.get("name") == "language"]
+
+
+# --- a typed "stop" is checked first --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("requested", ["danger_now", "signs_done", "time_of_day", "confirm"])
+@pytest.mark.parametrize("text", ["stop", "ik wil stoppen", "'; DROP TABLE reports;--"])
+def test_typed_cancel_asks_first_and_keeps_the_answers(requested, text):
+    """Text read as "cancel" does not end the report: a check with a Stop button, then the
+    same question again; nothing answered so far is touched."""
+    known = answers_before(requested)
+    current = tracker(said(text, "cancel", 0.95), slots=known, requested_slot=requested)
+    events, dispatcher = run(ValidateReportForm(), current)
+    assert responses(dispatcher) == ["utter_cancel_check"]
+    assert slot_sets(events) == [(requested, None), ("requested_slot", requested)]
+    assert [b["payload"] for b in buttons("utter_cancel_check")] == ["/cancel"]
+
+
+def test_the_stop_button_is_not_asked_about():
+    """The /cancel payload extracts nothing and validates nothing, so Rasa rejects the form and
+    the cancel rule runs (data/rules/report.yml)."""
+    current = tracker(clicked("/cancel"), slots=answers_before("signs"), requested_slot="signs")
+    events, dispatcher = run(ValidateReportForm(), current)
+    assert "utter_cancel_check" not in responses(dispatcher)
+    assert [name for name, _ in slot_sets(events) if name != "requested_slot"] == []
