@@ -68,10 +68,10 @@ def patch() -> None:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not inside a running loop: Rasa's own, closed after use
             return original(self)
-        held = _SESSIONS.get(id(self))
+        key = id(self)
+        held = _SESSIONS.get(key)
         if held is None or held[0]() is not self or held[1] is not loop or held[2].closed:
-            _discard(id(self))
-            key = id(self)
+            _discard(key)
             # when the endpoint config is gone, so is its session
             reference = weakref.ref(self, lambda dead, key=key: _discard(key, dead))
             held = (reference, loop, original(self))

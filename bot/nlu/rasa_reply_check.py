@@ -50,19 +50,15 @@ def _validators() -> tuple[Any, Any, Dict[Text, Any]]:
 def check_reply(result: Any) -> None:
     """Raise jsonschema.ValidationError exactly when Rasa's own check of `result` would."""
     full, outline, by_type = _validators()
-    if not _holds(outline, result):
+    if not outline.is_valid(result):
         full.validate(result)
     events = result.get("events", []) if isinstance(result, dict) else []
     for event in events:
         name = event.get("event") if isinstance(event, dict) else None
         validator = by_type.get(name) if isinstance(name, str) else None
-        if validator is None or not _holds(validator, event):
+        if validator is None or not validator.is_valid(event):
             full.validate(result)  # the full schema names the error as Rasa always did
             return
-
-
-def _holds(validator: Any, instance: Any) -> bool:
-    return bool(validator.is_valid(instance))
 
 
 def patch() -> None:

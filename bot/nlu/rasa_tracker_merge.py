@@ -18,17 +18,13 @@ event at position i (the usual case: the conversation continues the stored one),
 "already merged" at once; the rest are compared with every merged event, as before.
 """
 
-from typing import Any, Callable, Dict, List
-
-_ORIGINAL: List[Callable[[Any, Any], Any]] = []
-
-
-def _original(prior_tracker: Any, tracker: Any) -> Any:
-    return _ORIGINAL[0](prior_tracker, tracker)
+from typing import Any, Dict, List
 
 
 def merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
     """RedisTrackerStore._merge_trackers, same result (see module doc)."""
+    if tracker.events.maxlen is not None:  # a bounded history forgets: Rasa's own way
+        return merge_trackers.__wrapped__(prior_tracker, tracker)  # type: ignore[attr-defined]
     if not prior_tracker.events:
         return tracker
 
@@ -38,8 +34,6 @@ def merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
         return tracker
 
     merged = tracker.init_copy()
-    if merged.events.maxlen is not None:  # a bounded history forgets: Rasa's own way
-        return _original(prior_tracker, tracker)
     merged.update_with_events(list(prior_tracker.events), override_timestamp=False, domain=None)
     seen: List[Dict[str, Any]] = [event.as_dict() for event in merged.events]
     stored = len(seen)
@@ -57,7 +51,5 @@ def patch() -> None:
     """Make RedisTrackerStore._merge_trackers this merge_trackers."""
     from rasa.core.tracker_store import RedisTrackerStore
 
-    original = RedisTrackerStore._merge_trackers
-    _ORIGINAL[:] = [original]
-    merge_trackers.__wrapped__ = original  # type: ignore[attr-defined]
+    merge_trackers.__wrapped__ = RedisTrackerStore._merge_trackers  # type: ignore[attr-defined]
     RedisTrackerStore._merge_trackers = staticmethod(merge_trackers)  # type: ignore[method-assign]
