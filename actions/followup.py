@@ -33,6 +33,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.interpretation import has_keyword
 from actions.report_form import _danger_in as danger_in
+from actions.report_form import ask_again
 from actions.store import report_store
 from actions.tracker_values import entity, free_answer, language_of, latest_intent, latest_text
 from bot.reports.codes import normalise_code
@@ -249,10 +250,10 @@ class ValidateFollowupForm(FormValidationAction):
             text = latest_text(tracker)
             if not _DIGIT.search(text) and danger_in(tracker):
                 dispatcher.utter_message(response="utter_danger")
-                return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+                return ask_again(requested)
             if _asks_for_help(tracker, typed_counts=requested != "followup_text"):
                 dispatcher.utter_message(response="utter_help")
-                return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+                return ask_again(requested)
         return await super().run(dispatcher, tracker, domain)
 
     async def validate_followup_code(

@@ -67,16 +67,16 @@ class ValidateReportForm(FormValidationAction):
             dispatcher.utter_message(response="utter_danger")
             if _danger_intent(tracker):
                 # "hij slaat haar nu" is a cry for 112, not an answer: ask the question again.
-                return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+                return ask_again(requested)
         if requested is not None and _asks_for_help(tracker, requested):
             # "I need help" in the middle of a report: the help path first, then the same question.
             dispatcher.utter_message(response="utter_help")
-            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+            return ask_again(requested)
         if requested is not None and _typed_cancel(tracker):
             # A typed "stop", or text that only reads like one ("'; DROP TABLE reports;--"), does
             # not throw the answers away at once: ask, with a Stop button, then the same question.
             dispatcher.utter_message(response="utter_cancel_check")
-            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+            return ask_again(requested)
         if requested in (*identity.CHECKED_SLOTS, "signs", "signs_done"):
             await identity.get_ready(tracker)
         events = await super().run(dispatcher, tracker, domain)
@@ -316,6 +316,11 @@ def _asks_for_help(tracker: Tracker, requested: str) -> bool:
     return requested not in DESCRIPTION_SLOTS and _clear_intent(
         tracker, "need_help", HELP_CONFIDENCE
     )
+
+
+def ask_again(slot: str) -> list[EventType]:
+    """Events that leave `slot` empty and have the form ask its question once more."""
+    return [SlotSet(slot, None), SlotSet("requested_slot", slot)]
 
 
 def _typed_cancel(tracker: Tracker) -> bool:
