@@ -7,9 +7,10 @@ the detected language (an address, a place name) add nothing: the conversation k
 language.
 
 The detector (bot.nlu.language_detection) is built once, when the server loads the model, so no
-message waits for it: about 0.5 s and 90-110 MB (word frequencies, our character model
-models/langid_chars.npz, langdetect's tables). lingua's models would add ~450 MB and 3-7 s
-without gaining accuracy on our development set, so they are off.
+message waits for it: about 0.7 s and ~130 MB (word frequencies, the hashed word tables
+models/langid_words.npz, our character model models/langid_chars.npz, langdetect's tables).
+lingua's models would add ~450 MB and 3-7 s without gaining accuracy on our development set, so
+they are off.
 """
 
 import logging
