@@ -69,6 +69,38 @@ def test_follow_up_in_dutch_shows_status_and_question_and_takes_an_answer(
     assert QUESTION in reply.text and answer in reply.text and "Jij" in reply.text
 
 
+def test_text_that_reads_like_a_stop_is_added_and_a_plain_stop_stops(
+    zicht, store: ReportReader, casework: Casework
+) -> None:
+    """NLU reads "'; DROP TABLE reports;--" as "cancel"; at the question what to add it is the
+    text to add, not a stop (the stop rule would have thrown it away)."""
+    code = file_report(Chat(zicht.web_url, lang="nl"))
+    report = store.find_by_code(code)
+    assert report is not None
+    chat = Chat(zicht.web_url, lang="nl")
+    chat.send("/greet")
+    chat.send(code)
+    reply = chat.send(ADD)
+    assert text_of("nl", "utter_ask_followup_text") in reply.text
+    pasted = "'; DROP TABLE reports;--"
+    reply = chat.send(pasted)
+    # Its words are English ("drop table reports"): the reply may follow that language.
+    assert any(text_of(lang, "utter_followup_added") in reply.text for lang in ("nl", "en")), (
+        reply.text
+    )
+    assert [m.text for m in casework.case(report.id).messages if m.kind == "from_resident"] == [
+        pasted
+    ]
+
+    again = Chat(zicht.web_url, lang="nl")
+    again.send("/greet")
+    again.send(code)
+    again.send(ADD)
+    reply = again.send("stop")
+    assert text_of("nl", "utter_followup_stopped") in reply.text, reply.text
+    assert len([m for m in casework.case(report.id).messages if m.kind == "from_resident"]) == 1
+
+
 def test_a_pasted_code_alone_starts_the_follow_up(zicht, store: ReportReader) -> None:
     code = file_report(Chat(zicht.web_url, lang="nl"))
     chat = Chat(zicht.web_url, lang="nl")

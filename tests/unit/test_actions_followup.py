@@ -346,6 +346,44 @@ def test_a_longer_answer_to_add_or_not_is_added_straight_away(store):
     assert [m.text for m in messages_of(store, code)] == [text]
 
 
+@pytest.mark.parametrize("requested", ["followup_add", "followup_text"])
+@pytest.mark.parametrize(
+    "text", ["'; DROP TABLE reports;--", "stop met die bezoeken, het is elke nacht weer raak"]
+)
+def test_a_message_read_as_stop_is_added_not_lost(store, requested, text):
+    """Rasa's slot mappings leave "cancel" out, so without this the stop rule would end the
+    follow-up and throw the text away."""
+    code = submit()
+    known = {"followup_code": normalise_code(code)}
+    if requested == "followup_text":
+        known["followup_add"] = "add"
+    events, dispatcher = validate(
+        tracker(said(text, "cancel", 0.97), slots=known, requested_slot=requested, active_loop=FORM)
+    )
+    assert responses(dispatcher) == ["utter_followup_added"]
+    values = slot_values(events)
+    assert values["followup_add"] == "add" and values["followup_text"] == "sent"
+    assert [m.text for m in messages_of(store, code)] == [text]
+
+
+@pytest.mark.parametrize("message", [said("stop maar", "cancel", 0.97), clicked("/cancel")])
+def test_a_short_stop_or_the_stop_button_still_stops(store, message):
+    """Nothing is validated, so Rasa rejects the form and the stop rule runs
+    (data/rules/followup.yml); nothing is added."""
+    code = submit()
+    events, dispatcher = validate(
+        tracker(
+            message,
+            slots={"followup_code": normalise_code(code), "followup_add": "add"},
+            requested_slot="followup_text",
+            active_loop=FORM,
+        )
+    )
+    assert responses(dispatcher) == []
+    assert "followup_text" not in slot_values(events)
+    assert messages_of(store, code) == []
+
+
 def test_done_button_ends_without_adding(store):
     code = submit()
     events, dispatcher = validate(
