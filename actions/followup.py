@@ -33,7 +33,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.interpretation import has_keyword
 from actions.report_form import _danger_in as danger_in
-from actions.report_form import ask_again
+from actions.report_form import answer_read_as_stop, ask_again
 from actions.store import report_store
 from actions.tracker_values import entity, free_answer, language_of, latest_intent, latest_text
 from bot.reports.codes import normalise_code
@@ -50,9 +50,6 @@ LOOKUP_DEADLINE_SECONDS = 5.0
 HELP_CONFIDENCE = 0.85
 # A message with this many digits is an attempt at a code (counted), not a remark.
 CODE_ATTEMPT_DIGITS = 5
-# Typed text of this many words, where something to add is asked, is that something even when NLU
-# reads it as "stop"; a shorter one ("stop", "laat maar") stops the follow-up.
-MESSAGE_MIN_WORDS = 4
 # The form asks these itself (utter_ask_<slot>); named here for the response manifest.
 QUESTIONS = ("utter_ask_followup_code", "utter_ask_followup_add", "utter_ask_followup_text")
 STATUS_RESPONSES = {
@@ -82,17 +79,6 @@ def _asks_for_help(tracker: Tracker, typed_counts: bool) -> bool:
         return True
     intent, confidence = latest_intent(tracker)
     return typed_counts and intent == "need_help" and confidence >= HELP_CONFIDENCE
-
-
-def _message_read_as_stop(tracker: Tracker) -> bool:
-    """Typed text of MESSAGE_MIN_WORDS or more that NLU reads as "cancel". The slot mappings
-    leave "cancel" out, so the stop rule would end the follow-up and the text would be lost."""
-    text = latest_text(tracker)
-    return (
-        not text.lstrip().startswith("/")
-        and len(text.split()) >= MESSAGE_MIN_WORDS
-        and latest_intent(tracker)[0] == "cancel"
-    )
 
 
 def _wants_to_stop(tracker: Tracker, text: str) -> bool:
@@ -268,9 +254,8 @@ class ValidateFollowupForm(FormValidationAction):
             if _asks_for_help(tracker, typed_counts=requested != "followup_text"):
                 dispatcher.utter_message(response="utter_help")
                 return ask_again(requested)
-            if requested in ("followup_add", "followup_text") and _message_read_as_stop(tracker):
-                # "Stop met die bezoeken 's nachts, het is erg", "'; DROP TABLE reports;--":
-                # what they want to add, not a stop.
+            if requested in ("followup_add", "followup_text") and answer_read_as_stop(tracker):
+                # What they want to add, not a stop; a short "stop" still stops the follow-up.
                 code = tracker.get_slot("followup_code")
                 marker = await add_message(dispatcher, code, text)
                 return [SlotSet("followup_add", "add"), SlotSet("followup_text", marker)]

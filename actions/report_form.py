@@ -58,6 +58,16 @@ class ValidateReportForm(FormValidationAction):
             slots.remove(identity.CHOICE)
         return slots
 
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        if requested in FREE_TEXT_SLOTS and answer_read_as_stop(tracker):
+            # What the mapping left out (intent "cancel") is the answer: validated as one.
+            events.append(SlotSet(requested, latest_text(tracker)))
+        return events
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -72,7 +82,11 @@ class ValidateReportForm(FormValidationAction):
             # "I need help" in the middle of a report: the help path first, then the same question.
             dispatcher.utter_message(response="utter_help")
             return ask_again(requested)
-        if requested is not None and _typed_cancel(tracker):
+        if (
+            requested is not None
+            and _typed_cancel(tracker)
+            and not (requested in FREE_TEXT_SLOTS and answer_read_as_stop(tracker))
+        ):
             # A typed "stop", or text that only reads like one ("'; DROP TABLE reports;--"), does
             # not throw the answers away at once: ask, with a Stop button, then the same question.
             dispatcher.utter_message(response="utter_cancel_check")
@@ -305,6 +319,9 @@ def _language_before_place_answer(tracker: Tracker, requested: str | None) -> st
 
 
 DESCRIPTION_SLOTS = ("signs_other", "vehicles", "persons", "description")
+# Questions answered in free text (see answer_read_as_stop); shorter text read as "stop" is checked.
+FREE_TEXT_SLOTS = (*DESCRIPTION_SLOTS, "location_address")
+ANSWER_MIN_WORDS = 4
 
 
 def _asks_for_help(tracker: Tracker, requested: str) -> bool:
@@ -325,7 +342,15 @@ def ask_again(slot: str) -> list[EventType]:
 
 def _typed_cancel(tracker: Tracker) -> bool:
     """Typed text that NLU reads as "cancel" (the Stop button's /cancel payload is not typed)."""
-    return bool(latest_text(tracker)) and latest_intent(tracker)[0] == "cancel"
+    text = latest_text(tracker)
+    return bool(text) and not text.startswith("/") and latest_intent(tracker)[0] == "cancel"
+
+
+def answer_read_as_stop(tracker: Tracker) -> bool:
+    """Typed text of ANSWER_MIN_WORDS or more that NLU reads as "cancel". Where free text is
+    asked, it is the answer ("stop met die bezoeken, het is elke nacht", "'; DROP TABLE
+    reports;--"): the slot mappings leave "cancel" out, so it would be lost otherwise."""
+    return _typed_cancel(tracker) and len(latest_text(tracker).split()) >= ANSWER_MIN_WORDS
 
 
 def _clear_intent(tracker: Tracker, name: str, threshold: float) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.reports import ReportStore
-from tests.e2e.conftest import CODE, Chat, choice, post_json, sign
+from tests.e2e.conftest import CODE, Chat, choice, file_report, post_json, sign
 
 pytestmark = pytest.mark.e2e
 
@@ -247,6 +247,16 @@ def test_a_typed_stop_asks_first_and_the_report_goes_on(chat_nl: Chat) -> None:
     assert reply.status == 200 and "/cancel" not in reply.payloads[:1]
     reply = chat_nl.send(choice("done"))
     assert "adres" in reply.text.lower() or "address" in reply.text.lower()
+
+
+def test_a_description_that_reads_like_a_stop_is_kept(chat_nl: Chat, store: ReportStore) -> None:
+    """NLU reads "'; DROP TABLE reports;--" as "stop"; typed where a description is asked, it is
+    the description: the report goes on and stores it as typed."""
+    pasted = "'; DROP TABLE reports;--"
+    code = file_report(chat_nl, optional=(choice("skip"), choice("skip"), pasted))
+    report = store.find_by_code(code)
+    assert report is not None
+    assert report.description == pasted
 
 
 def test_cancel_at_the_summary_stores_nothing(chat_nl: Chat, store: ReportStore) -> None:

@@ -733,6 +733,32 @@ def test_typed_cancel_asks_first_and_keeps_the_answers(requested, text):
     assert [b["payload"] for b in buttons("utter_cancel_check")] == ["/cancel"]
 
 
+@pytest.mark.parametrize("requested", ["location_address", "vehicles", "persons", "description"])
+@pytest.mark.parametrize(
+    "text", ["'; DROP TABLE reports;--", "stop er na een kwartier en rijdt dan weer weg"]
+)
+def test_free_text_that_reads_like_a_stop_is_the_answer(requested, text):
+    """Where free text is asked, four words or more read as "cancel" are the answer: the slot
+    mapping leaves "cancel" out, so the text is taken here and validated like any answer."""
+    known = answers_before(requested)
+    current = tracker(said(text, "cancel", 0.95), slots=known, requested_slot=requested)
+    events, dispatcher = run(ValidateReportForm(), current)
+    assert "utter_cancel_check" not in responses(dispatcher)
+    if requested == "location_address":  # no place in it: the place question comes next
+        assert (requested, text) in slot_sets(events)
+    else:
+        assert dict(slot_sets(events))[requested] == text
+
+
+@pytest.mark.parametrize("text", ["stop", "ik wil stoppen"])
+def test_a_short_stop_at_a_free_text_question_is_checked(text):
+    known = answers_before("description")
+    current = tracker(said(text, "cancel", 0.95), slots=known, requested_slot="description")
+    events, dispatcher = run(ValidateReportForm(), current)
+    assert responses(dispatcher) == ["utter_cancel_check"]
+    assert slot_sets(events) == [("description", None), ("requested_slot", "description")]
+
+
 def test_the_stop_button_is_not_asked_about():
     """The /cancel payload extracts nothing and validates nothing, so Rasa rejects the form and
     the cancel rule runs (data/rules/report.yml)."""
