@@ -23,10 +23,18 @@ repository:
   weight times eight), else from the small list; and the words rarer than the list's cut-off
   (weight CORPUS_TOKENS times the frequency the list leaves uncovered: ~1.3 % of running text
   for a large list, ~9 % for a small one) are stood in for by rare-words not in the list;
+- running-words and running-pairs: the same, drawn per running word (weight: the frequency) instead
+  of per distinct word, as lingua's test-data writer takes the words of its corpus sentences;
 - word-pairs: two words, each drawn from the frequent-words and rare-words pools (half and half);
 - text-pairs: two text-words;
 - sentences: the example messages of the assistant's NLU data (data/nlu/<lang>, four words or
-  more): the texts the detector really sees.
+  more): the texts the detector really sees;
+- own-words and own-pairs: real running text that no table of the detector comes from, cut the way
+  lingua's published test-data writer cuts its corpus sentences (punctuation and digits removed,
+  lower case, words of five letters or more, in text order; pairs are the words two by two): the
+  assistant's own texts in the language (data/texts/<lang>.yml, the NLU examples and the held-out
+  NLU test set), less the words that the texts of four or more languages share (names such as
+  Sittard-Geleen, Leger des Heils). Drawn per word, not per distinct word, like that writer.
 
 `--variants` compares configurations of `LanguageDetector`; the default is the shipped one. Every
 one runs with `held_out=True`: the word tables (`langid_words`) hide the dictionary forms drawn
@@ -62,12 +70,19 @@ KINDS = (
     "rare-words",
     "corpus-rare-words",
     "text-words",
+    "running-words",
+    "running-pairs",
+    "own-words",
+    "own-pairs",
 )
 PER_KIND = 300
 CORPUS_TOKENS = 150_000
 _TEXT_WORD = re.compile(r"^[^\W\d_]{5,}$")
 SEED = 20261129
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]{4,}$")
+_OWN_WORD = re.compile(r"^[^\W\d_]{5,}$")
+_PUNCTUATION_OR_DIGIT = re.compile(r"[^\w\s]|[\d_]")
+SHARED_BY = 4  # a word in the texts of this many languages is a name, not a word of one language
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 
 # Configurations to compare (keyword arguments of LanguageDetector).
@@ -128,6 +143,57 @@ def sentences(language: str) -> list[str]:
     return sorted(set(texts))
 
 
+def _strings(node: object) -> list[str]:
+    """Every string value in a parsed YAML document, except button payloads."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for key, value in node.items() if key != "payload" for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return []
+
+
+def own_lines(language: str) -> list[str]:
+    """The assistant's own texts in `language`: its responses and labels, NLU examples and
+    held-out NLU test messages (annotations removed), one text a line."""
+    paths = [
+        ROOT / "data" / "texts" / f"{language}.yml",
+        ROOT / "tests" / "nlu" / f"{language}.yml",
+    ]
+    paths += sorted((ROOT / "data" / "nlu" / language).glob("*.yml"))
+    lines = []
+    for path in paths:
+        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            for line in text.splitlines():
+                line = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", line)
+                lines.append(line.strip().removeprefix("- "))
+    return lines
+
+
+def running_words(lines: Sequence[str]) -> list[str]:
+    """Words of five letters or more, lower case, in text order (lingua's test-data cut)."""
+    words = []
+    for line in lines:
+        cleaned = _PUNCTUATION_OR_DIGIT.sub("", line)
+        words.extend(w for w in cleaned.lower().split() if _OWN_WORD.match(w))
+    return words
+
+
+def _add_own_text(data: dict[tuple[str, str], list[str]], per_kind: int) -> None:
+    words = {language: running_words(own_lines(language)) for language in LANGUAGES}
+    languages_of: dict[str, int] = {}
+    for language in LANGUAGES:
+        for word in set(words[language]):
+            languages_of[word] = languages_of.get(word, 0) + 1
+    for language in LANGUAGES:
+        kept = [w for w in words[language] if languages_of[w] < SHARED_BY]
+        pairs = [f"{kept[i]} {kept[i + 1]}" for i in range(0, len(kept) - 1, 2)]
+        rng = random.Random(f"{SEED}-{language}-own")
+        data[language, "own-words"] = rng.sample(kept, min(per_kind, len(kept)))
+        data[language, "own-pairs"] = rng.sample(pairs, min(per_kind, len(pairs)))
+
+
 def make_dev_set(per_kind: int = PER_KIND) -> dict[tuple[str, str], list[str]]:
     """{(language, kind): texts}, the same on every run (fixed seed, pinned package data)."""
     data: dict[tuple[str, str], list[str]] = {}
@@ -167,46 +233,51 @@ def make_dev_set(per_kind: int = PER_KIND) -> dict[tuple[str, str], list[str]]:
                 pool, weights=[large[w] for w in pool], k=per_kind
             )
     _add_text_words(data, per_kind)
+    _add_own_text(data, per_kind)
     return data
 
 
-def _text_word_pool(language: str) -> tuple[list[str], list[float], float]:
-    """Listed words, their weights as distinct words of a corpus, and the share of the words
-    rarer than the list's cut-off."""
+def _text_word_pool(language: str, per_token: bool) -> tuple[list[str], list[float], float]:
+    """Listed words, their weights (as distinct words of a corpus, or `per_token` as running
+    words), and the share of the words rarer than the list's cut-off."""
     small = read_wordfreq_list(language) or {}
     listed = read_wordfreq_list(language, "large") or small
+    scale = 1.0 if per_token else CORPUS_TOKENS
     words, weights = [], []
     for word in sorted(listed):
         if not _TEXT_WORD.match(word):
             continue
-        weight = min(1.0, CORPUS_TOKENS * listed[word])
+        weight = scale * listed[word] if per_token else min(1.0, scale * listed[word])
         if word not in small:
             if not held_out(word):
                 continue
             weight *= HELD_OUT_EVERY
         words.append(word)
         weights.append(weight)
-    unlisted = CORPUS_TOKENS * max(0.0, 1.0 - sum(listed.values()))
+    unlisted = scale * max(0.0, 1.0 - sum(listed.values()))
     return words, weights, unlisted / (unlisted + sum(weights))
 
 
 def _add_text_words(data: dict[tuple[str, str], list[str]], per_kind: int) -> None:
     for language in LANGUAGES:
-        words, weights, tail = _text_word_pool(language)
-        listed = set(words) | set(read_wordfreq_list(language, "large") or ())
-        rare = [w for w in data[language, "rare-words"] if _TEXT_WORD.match(w) and w not in listed]
-        cumulative = list(itertools.accumulate(weights))
-        rng = random.Random(f"{SEED}-{language}-text")
-        drawn = []
-        for _ in range(3 * per_kind):
-            if rng.random() < tail:
-                drawn.append(rng.choice(rare))
-            else:
-                drawn.extend(rng.choices(words, cum_weights=cumulative))
-        data[language, "text-words"] = drawn[:per_kind]
-        data[language, "text-pairs"] = [
-            f"{drawn[i]} {drawn[i + 1]}" for i in range(per_kind, 3 * per_kind, 2)
-        ]
+        for prefix, per_token in (("text", False), ("running", True)):
+            words, weights, tail = _text_word_pool(language, per_token)
+            listed = set(words) | set(read_wordfreq_list(language, "large") or ())
+            rare = [
+                w for w in data[language, "rare-words"] if _TEXT_WORD.match(w) and w not in listed
+            ]
+            cumulative = list(itertools.accumulate(weights))
+            rng = random.Random(f"{SEED}-{language}-{prefix}")
+            drawn = []
+            for _ in range(3 * per_kind):
+                if rng.random() < tail:
+                    drawn.append(rng.choice(rare))
+                else:
+                    drawn.extend(rng.choices(words, cum_weights=cumulative))
+            data[language, f"{prefix}-words"] = drawn[:per_kind]
+            data[language, f"{prefix}-pairs"] = [
+                f"{drawn[i]} {drawn[i + 1]}" for i in range(per_kind, 3 * per_kind, 2)
+            ]
 
 
 def evaluate(
@@ -266,6 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", nargs="*", default=["shipped"], choices=sorted(VARIANTS))
     parser.add_argument("--per-language", action="store_true", help="print every language")
+    parser.add_argument("--kinds", nargs="*", choices=KINDS, help="only these kinds (faster)")
     parser.add_argument(
         "--chars-model",
         type=Path,
@@ -288,6 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(name, json.dumps(footprint(options, args.footprint)))
         return 0
     data = make_dev_set()
+    kinds = tuple(args.kinds or KINDS)
+    data = {key: texts for key, texts in data.items() if key[1] in kinds}
     results = {}
     for name, options in variants.items():
         start = time.perf_counter()
@@ -298,12 +372,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[name] = accuracy
         print(
             f"{name:<14}"
-            + "".join(f"  {kind} {total(accuracy, kind):5.1f}" for kind in KINDS)
+            + "".join(f"  {kind} {total(accuracy, kind):5.1f}" for kind in kinds)
             + f"  p99 {1000 * seconds[int(0.99 * len(seconds))]:.2f} ms  load {load:.2f} s"
             + f"  [{', '.join(detector.voters)}]"
         )
     if args.per_language:
-        for kind in KINDS:
+        for kind in kinds:
             print(f"\n## {kind}")
             print("lang  " + "".join(f"{name:>14}" for name in results))
             for language in LANGUAGES:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.nlu.langid_data import held_out_form
-from bot.nlu.langid_words import CENTIBELS_STEP, Floors, WordTables, write
+from bot.nlu.langid_words import CENTIBELS_STEP, Floors, WordTables, with_joined, write
 from bot.nlu.language_detection import LANGUAGES, LanguageDetector
 
 FLOORS = Floors(absent_small=1e-8, absent_large=1e-10, form_small=1e-7, form_large=1e-9)
@@ -62,3 +62,12 @@ def test_missing_tables_are_left_out(tmp_path: Path):
 
 def test_tables_for_other_languages_are_refused(tables: Path):
     assert WordTables.load(["nl", "de"], tables) is None
+
+
+def test_words_are_listed_without_their_apostrophes_and_hyphens_too():
+    listed = {"foto's": 1e-5, "fotos": 1e-7, "зв'язку": 1e-5, "най-добре": 1e-6, "'": 1e-3}
+    got = with_joined(listed)
+    assert got["звязку"] == 1e-5 and got["найдобре"] == 1e-6
+    assert got["fotos"] == 1e-7  # a word of its own keeps its own frequency
+    assert all(got[word] == frequency for word, frequency in listed.items())
+    assert "" not in got
