@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 FORM = "followup_form"
 MAX_CODE_TRIES = 5
 LOOKUP_DEADLINE_SECONDS = 5.0
+ADD_DEADLINE_SECONDS = 5.0
 HELP_CONFIDENCE = 0.85
 # A message with this many digits is an attempt at a code (counted), not a remark.
 CODE_ATTEMPT_DIGITS = 5
@@ -170,9 +171,12 @@ async def add_message(dispatcher: CollectingDispatcher, code: str | None, text: 
         dispatcher.utter_message(response="utter_followup_add_failed")
         return "failed"
     try:
-        added = await asyncio.to_thread(
+        # A silent database must not hold the turn either: told it failed, the resident may send
+        # it again, and the store keeps the same text once a week (a late first insert included).
+        adding = functools.partial(
             report_store().add_resident_message, code, text[:MESSAGE_MAX_LENGTH]
         )
+        added = await asyncio.to_thread(call_within, ADD_DEADLINE_SECONDS, adding)
     except LookupThrottled:
         logger.warning("adding to a report was throttled")
         dispatcher.utter_message(response="utter_followup_throttled")

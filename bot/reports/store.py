@@ -298,6 +298,8 @@ class ReportStore:
         Sealed to the public key (staff read it) and shared under the follow-up key (the
         resident sees it again with the code). Returns False when no report has that code;
         ValueError for an empty, too long or NUL-containing message. Dated by week only.
+        The same text added again in the same week is kept once (True): a resident who was told
+        that adding failed, because the database answered too late, may send it again.
         """
         check_message(message)
         if self._sealer is None:
@@ -307,13 +309,25 @@ class ReportStore:
             return False
         report_id, code_hash, _status = found
         key = codes.followup_key(text, self._config.code_key)
+        week = this_week_utc()
         with self._sessions.begin() as session:
+            this_week = session.scalars(
+                select(ReportMessage.shared).where(
+                    ReportMessage.report_id == report_id,
+                    ReportMessage.kind == "from_resident",
+                    ReportMessage.created_on == week,
+                )
+            )
+            if any(
+                box is not None and contents.open_shared(key, box) == message for box in this_week
+            ):
+                return True
             session.add(
                 ReportMessage(
                     report_id=report_id,
                     kind="from_resident",
                     author=None,
-                    created_on=this_week_utc(),
+                    created_on=week,
                     key_id=self._sealer.key_id,
                     sealed=contents.seal_message(self._sealer, code_hash, "from_resident", message),
                     shared=contents.share(key, message),

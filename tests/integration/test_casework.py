@@ -89,6 +89,16 @@ def test_resident_additions_reach_staff_and_the_thread(casework, public):
     assert public.follow_up(code).messages[0].text == "Er staat nu ook een rode auto 🚗"
 
 
+def test_the_same_addition_sent_again_in_a_week_is_kept_once(casework, public):
+    """A resident told that adding failed (a late database) may send it again."""
+    code, report_id = submit(public)
+    assert public.add_resident_message(code, "Een witte bestelbus, elke avond")
+    assert public.add_resident_message(code, "Een witte bestelbus, elke avond")
+    assert public.add_resident_message(code, "Een witte bestelbus, elke ochtend")
+    texts = [m.text for m in casework.case(report_id).messages if m.kind == "from_resident"]
+    assert texts == ["Een witte bestelbus, elke avond", "Een witte bestelbus, elke ochtend"]
+
+
 def test_wrong_or_malformed_codes_find_nothing(public):
     submit(public)
     assert public.follow_up(WRONG_CODE) is None

@@ -1,5 +1,6 @@
 """The outbox (bot.reports.outbox, bot.reports.durable): spool on database failure, no plaintext
-in the spool, exactly-once delivery (also after an interrupted delivery), private file modes.
+in the spool, exactly-once delivery (also after an interrupted delivery), private file modes; and
+the follow-up's additions, which a silent database must not hold up either.
 
 The database is a throwaway PostgreSQL database reached through a TCP proxy the test breaks
 (tests/tcp_proxy.py); the PostgreSQL server itself is never touched.
@@ -7,6 +8,7 @@ The database is a throwaway PostgreSQL database reached through a TCP proxy the 
 
 from __future__ import annotations
 
+import asyncio
 import stat
 import time
 from collections.abc import Iterator
@@ -15,11 +17,13 @@ from pathlib import Path
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import make_url
 
+from actions import followup
 from actions.report_actions import ActionSubmitReport, report_store
 from bot.reports import ReportDraft, ReportReader, StoreConfig
-from bot.reports.codes import hash_code
+from bot.reports.codes import hash_code, normalise_code
 from bot.reports.crypto import Keyring
 from bot.reports.durable import DeadlineExceeded, OutboxDelivery, SpoolingInsert, enable_outbox
 from bot.reports.outbox import Outbox, OutboxUnavailable, open_spool
@@ -250,6 +254,32 @@ def test_a_silent_database_is_not_waited_for_beyond_the_deadline(rig: Rig) -> No
     rig.wait_drained(timeout=30)
     assert rig.store.find_by_code(code) is not None
     assert rig.store.count() == 2
+
+
+@pytest.mark.postgres
+def test_adding_to_a_report_does_not_wait_for_a_silent_database(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The follow-up's "add something" gives up after its deadline and says so kindly; sent again
+    once the network is back, the text is stored once."""
+    code = rig.store.submit(DRAFT)
+    monkeypatch.setattr(followup, "report_store", lambda: rig.store)
+    monkeypatch.setattr(followup, "ADD_DEADLINE_SECONDS", 1.0)
+    text = "Er stond vannacht weer een witte bus"
+    rig.proxy.blackhole()
+    dispatcher = CollectingDispatcher()
+    started = time.monotonic()
+    marker = asyncio.run(followup.add_message(dispatcher, normalise_code(code), text))
+    assert time.monotonic() - started < 3
+    assert marker == "failed"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_followup_add_failed"]
+    rig.proxy.refuse()  # the hung connection is cut, as a recovering network would
+    rig.proxy.restore()
+    again = CollectingDispatcher()
+    assert asyncio.run(followup.add_message(again, normalise_code(code), text)) == "sent"
+    thread = rig.store.follow_up(code)
+    assert thread is not None
+    assert [m.text for m in thread.messages if m.kind == "from_resident"] == [text]
 
 
 @pytest.mark.postgres
