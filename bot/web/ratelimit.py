@@ -58,7 +58,8 @@ class RateLimits:
     session: Rate = field(default_factory=lambda: Rate(20, 30))
     # 60 new conversations at once, then 2 a second: far above a municipality's daily load.
     new_sessions: Rate = field(default_factory=lambda: Rate(60, 120))
-    # 100 at once, 40 a second overall: below the ~50-75 turns/s of one lean Rasa process.
+    # 100 at once, 40 a second overall: well below what one Rasa process serves (~110-120 turns/s
+    # saturated, docs/performance.md): however much comes in, Rasa is never overloaded.
     overall: Rate = field(default_factory=lambda: Rate(100, 2400))
     max_sessions: int = 100_000
     forget_after: float = 3600.0
