@@ -212,7 +212,9 @@ def fast_password_hashing(monkeypatch: Any) -> None:
 def staff_config(database_url: str) -> StaffConfig:
     """A configuration for tests: the database, no keyring, the default origins."""
     store = StoreConfig(database_url=database_url, code_key=secrets.token_bytes(32))
-    return StaffConfig(store=store, base_url="https://zicht.example")
+    return StaffConfig(
+        store=store, base_url="https://zicht.example", totp_key=secrets.token_bytes(32)
+    )
 
 
 def migrate(config: StaffConfig) -> None:

@@ -105,7 +105,7 @@ def load_or_create_key(path: Path) -> bytes:
         _create_key_file(path)
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        log.warning("the code key file %s is readable by others (mode %o); use 0600", path, mode)
+        log.warning("the key file %s is readable by others (mode %o); use 0600", path, mode)
     data = path.read_bytes()
     text = data.strip()
     if len(text) >= 2 * MIN_KEY_BYTES and all(c in b"0123456789abcdefABCDEF" for c in text):

@@ -3,12 +3,15 @@
 All methods are synchronous (SQLAlchemy); the web app calls them with ``asyncio.to_thread``.
 Only records of this module leave it, never ORM objects. An enrolment link is valid 72 hours
 and once; it is kept only as a SHA-256 hash. A reset clears the password and the TOTP secret
-and ends every session of the account at once.
+and ends every session of the account at once. TOTP secrets are stored sealed
+(bot.staff.totp_secrets); a secret stored before that is sealed at its next use and by
+`seal_clear_secrets`.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass
 
@@ -19,6 +22,9 @@ from bot.staff import totp
 from bot.staff.clock import Clock, from_db, to_db, utc_now
 from bot.staff.models import ROLES, StaffSession, StaffUser
 from bot.staff.tokens import new_token, token_hash
+from bot.staff.totp_secrets import SecretUnreadable, TotpSecrets, is_sealed
+
+logger = logging.getLogger(__name__)
 
 ENROL_VALID = datetime.timedelta(hours=72)
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{2,63}")
@@ -86,9 +92,10 @@ def check_role(role: str) -> str:
 class Accounts:
     """The staff_users table (and the sessions it ends)."""
 
-    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utc_now, *, secrets: TotpSecrets) -> None:
         self._engine = engine
         self._clock = clock
+        self._secrets = secrets
 
     def _now(self) -> datetime.datetime:
         return to_db(self._clock())
@@ -107,7 +114,7 @@ class Accounts:
                         name=name,
                         role=role,
                         password_hash=None,
-                        totp_secret=totp.new_secret(),
+                        totp_secret=self._secrets.seal(totp.new_secret()),
                         last_totp_step=None,
                         disabled=False,
                         created_at=now,
@@ -169,7 +176,7 @@ class Accounts:
         self._set(
             name,
             password_hash=None,
-            totp_secret=totp.new_secret(),
+            totp_secret=self._secrets.seal(totp.new_secret()),
             last_totp_step=None,
             enrol_token_hash=token_hash(token),
             enrol_expires_at=now + ENROL_VALID,
@@ -188,7 +195,10 @@ class Accounts:
             return None
         if row.enrol_expires_at is None or from_db(row.enrol_expires_at) <= self._clock():
             return None
-        return Enrolment(user_id=row.id, name=row.name, totp_secret=row.totp_secret)
+        secret = self._open(row.id, row.totp_secret)
+        if secret is None:
+            return None
+        return Enrolment(user_id=row.id, name=row.name, totp_secret=secret)
 
     def complete_enrolment(self, token: str, password_hash: str, step: int) -> bool:
         """Set the password and close the link, if it is still open (single use, atomic)."""
@@ -211,6 +221,41 @@ class Accounts:
             )
             return done.rowcount == 1
 
+    # --- the sealed TOTP secrets ---------------------------------------------------------
+
+    def _open(self, user_id: int, stored: str) -> str | None:
+        """The secret of a stored value (None, logged, when this installation's key cannot open
+        it); a clear one from before sealing is sealed now."""
+        try:
+            secret = self._secrets.open(stored)
+        except SecretUnreadable:
+            logger.error("the TOTP secret of account %d does not open with the TOTP key", user_id)
+            return None
+        if not is_sealed(stored):
+            self._seal(user_id, stored)
+        return secret
+
+    def _seal(self, user_id: int, clear: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(StaffUser)
+                .where(StaffUser.id == user_id, StaffUser.totp_secret == clear)
+                .values(totp_secret=self._secrets.seal(clear))
+            )
+
+    def seal_clear_secrets(self) -> int:
+        """Seal every TOTP secret still stored in the clear; how many there were."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(StaffUser.id, StaffUser.totp_secret).where(
+                    StaffUser.totp_secret.is_not(None)
+                )
+            ).all()
+        clear = [(user_id, stored) for user_id, stored in rows if not is_sealed(stored)]
+        for user_id, stored in clear:
+            self._seal(user_id, stored)
+        return len(clear)
+
     # --- signing in ----------------------------------------------------------------------
 
     def credentials(self, name: str) -> Credentials | None:
@@ -226,7 +271,7 @@ class Accounts:
             role=row.role,
             disabled=row.disabled,
             password_hash=row.password_hash,
-            totp_secret=row.totp_secret,
+            totp_secret=None if row.totp_secret is None else self._open(row.id, row.totp_secret),
         )
 
     def accept_step(self, user_id: int, step: int) -> bool:

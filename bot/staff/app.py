@@ -9,10 +9,12 @@ redirect of /staff to /staff/reports. The report pages come from bot.staff.repor
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy import inspect
 
 from bot.reports.store import make_engine
 from bot.staff import audit_page, enrol, keys, login, report_routes, static_files, users
@@ -24,6 +26,7 @@ from bot.staff.config import StaffConfig
 from bot.staff.middleware import authenticate, error_pages, headers_on_prepare, security_headers
 from bot.staff.pages import see_other, setup_templates
 from bot.staff.sessions import Sessions
+from bot.staff.totp_secrets import TotpSecrets
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -36,6 +39,13 @@ async def home(_request: web.Request) -> web.StreamResponse:
 async def _engine_lifetime(app: web.Application) -> AsyncIterator[None]:
     yield
     app[keys.ENGINE].dispose()
+
+
+async def _seal_clear_secrets(app: web.Application) -> None:
+    """TOTP secrets stored before they were sealed are sealed at start (once the tables exist)."""
+    engine = app[keys.ENGINE]
+    if await asyncio.to_thread(lambda: inspect(engine).has_table("staff_users")):
+        await asyncio.to_thread(app[keys.ACCOUNTS].seal_clear_secrets)
 
 
 def create_staff_app(
@@ -55,12 +65,13 @@ def create_staff_app(
     app[keys.CONFIG] = config
     app[keys.ENGINE] = engine
     app[keys.CLOCK] = clock
-    app[keys.ACCOUNTS] = Accounts(engine, clock)
+    app[keys.ACCOUNTS] = Accounts(engine, clock, secrets=TotpSecrets(config.totp_key))
     app[keys.SESSIONS] = Sessions(engine, clock)
     app[keys.AUDIT] = AuditLog(engine, clock)
     app[keys.CASEWORK] = casework
     app.on_response_prepare.append(headers_on_prepare)
     app.cleanup_ctx.append(_engine_lifetime)
+    app.on_startup.append(_seal_clear_secrets)
     setup_templates(app)
     app.router.add_get("/staff", home)
     app.router.add_get("/staff/", home)

@@ -27,6 +27,7 @@ from bot.staff.audit import USER_ADDED, USER_DISABLED, USER_ENABLED, USER_RESET
 from bot.staff.audit_log import AuditLog
 from bot.staff.config import StaffConfig
 from bot.staff.models import ROLES
+from bot.staff.totp_secrets import TotpSecrets
 
 ACTOR = "cli"
 
@@ -38,7 +39,9 @@ def _services() -> Iterator[tuple[StaffConfig, Accounts, AuditLog]]:
     try:
         if not inspect(engine).has_table("staff_users"):
             raise CommandError("the database has no staff tables yet: run `zicht migrate` first")
-        yield config, Accounts(engine), AuditLog(engine)
+        accounts = Accounts(engine, secrets=TotpSecrets(config.totp_key))
+        accounts.seal_clear_secrets()  # secrets stored before sealing
+        yield config, accounts, AuditLog(engine)
     except AccountError as exc:
         raise CommandError(str(exc)) from exc
     finally:

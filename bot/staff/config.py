@@ -2,6 +2,8 @@
 
 DATABASE_URL (and the other store settings)  see bot.reports.config.StoreConfig
 ZICHT_PRIVATE_KEY_FILE   the private keyring: the dashboard shows report contents
+ZICHT_TOTP_KEY_FILE      the key the staff TOTP secrets are sealed with (bot.staff.totp_secrets);
+                         default <var>/staff/totp.key, made on first use
 ZICHT_STAFF_ORIGINS      comma list of allowed Origins (e.g. https://zicht.example.nl); unset:
                          the origin of the request's own Host header
 ZICHT_STAFF_BASE_URL     the public base of enrolment links; default http://127.0.0.1:8080
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 from bot.reports.config import StoreConfig
 from bot.reports.crypto import Keyring
 from bot.reports.keys import load_keyring
+from bot.staff import totp_secrets
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
@@ -51,6 +54,7 @@ class StaffConfig:
 
     store: StoreConfig
     keyring: Keyring | None = field(default=None, repr=False)
+    totp_key: bytes = field(default=b"", repr=False)  # see bot.staff.totp_secrets
     origins: tuple[str, ...] = ()
     base_url: str = DEFAULT_BASE_URL
     host: str = "127.0.0.1"
@@ -74,6 +78,7 @@ class StaffConfig:
         return cls(
             store=StoreConfig.from_env(env),
             keyring=load_keyring(env) if with_keyring else None,
+            totp_key=totp_secrets.load_key(env),
             origins=parse_origins(env.get("ZICHT_STAFF_ORIGINS", "")),
             base_url=parse_base_url(env.get("ZICHT_STAFF_BASE_URL") or DEFAULT_BASE_URL),
             host=env.get("ZICHT_STAFF_HOST") or cls.host,

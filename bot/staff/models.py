@@ -46,7 +46,7 @@ class StaffUser(Base):
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(160))  # sealed: bot.staff.totp_secrets
     # The last TOTP time step accepted: a code of that step or an earlier one is refused.
     last_totp_step: Mapped[int | None] = mapped_column(Integer)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

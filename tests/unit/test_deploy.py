@@ -248,6 +248,16 @@ def test_only_the_dashboard_holds_the_private_keyring():
     assert "secrets" not in services()["web"]  # the public face has no key and no database
 
 
+def test_only_the_dashboard_holds_the_totp_key_and_keeps_it_outside_its_read_only_image():
+    """The TOTP secrets are sealed with it (bot.staff.totp_secrets); in a read-only container
+    the default file under the var folder could not be made, and would not survive a rebuild."""
+    holders = {n for n, s in services().items() if "totp_key" in s.get("secrets", [])}
+    assert holders == {"staff"}
+    assert services()["staff"]["environment"]["ZICHT_TOTP_KEY_FILE"] == "/run/secrets/totp_key"
+    assert compose()["secrets"]["totp_key"] == {"file": "./secrets/totp.key"}
+    assert "secrets/totp.key" in (DEPLOY / "OPERATIONS.md").read_text("utf-8")
+
+
 def test_secret_paths_point_at_the_service_own_secrets():
     for name, service in services().items():
         own = set(service.get("secrets", []))

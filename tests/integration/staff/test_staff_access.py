@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from staff_helpers import StaffBrowser, StaffEnv
 
 from bot.staff import keys, totp
 from bot.staff.models import AuditEvent, StaffSession, StaffUser
 from bot.staff.sessions import COOKIE_NAME
+from bot.staff.totp_secrets import TotpSecrets
 
 EVIL = "https://evil.example"
 
@@ -366,3 +368,47 @@ async def test_sign_in_events_are_audited_with_the_forwarded_peer(staff: StaffEn
         details = [row[0] for row in connection.execute(select(AuditEvent.detail))]
     assert not any("verkeerd" in detail or account.password in detail for detail in details)
     assert count(staff, AuditEvent.id) >= 2
+
+
+# --- TOTP secrets sealed at rest ----------------------------------------------------------
+
+
+def stored_secrets(staff: StaffEnv) -> dict[str, str | None]:
+    with staff.app[keys.ENGINE].connect() as connection:
+        return dict(connection.execute(select(StaffUser.name, StaffUser.totp_secret)).all())
+
+
+async def test_the_database_holds_no_totp_secret_in_the_clear(staff: StaffEnv):
+    account = staff.add_account("viewer")
+    stored = stored_secrets(staff)[account.name]
+    assert stored is not None and stored.startswith("box1:")
+    assert account.secret not in stored
+    _, response = await staff.sign_in(account)
+    assert response.status == 303  # the app opens it to check the code
+
+
+async def test_a_secret_stored_in_the_clear_is_sealed_and_still_works(staff: StaffEnv):
+    account = staff.add_account("viewer")
+    with staff.app[keys.ENGINE].begin() as connection:  # as stored before sealing
+        connection.execute(
+            update(StaffUser)
+            .where(StaffUser.name == account.name)
+            .values(totp_secret=account.secret)
+        )
+    assert staff.accounts.seal_clear_secrets() == 1
+    assert stored_secrets(staff)[account.name].startswith("box1:")
+    assert staff.accounts.seal_clear_secrets() == 0
+    _, response = await staff.sign_in(account)
+    assert response.status == 303
+
+
+async def test_a_secret_sealed_with_another_key_fails_the_sign_in_quietly(staff: StaffEnv, caplog):
+    account = staff.add_account("viewer")
+    foreign = TotpSecrets(secrets.token_bytes(32)).seal(account.secret)
+    with staff.app[keys.ENGINE].begin() as connection:
+        connection.execute(
+            update(StaffUser).where(StaffUser.name == account.name).values(totp_secret=foreign)
+        )
+    _, response = await staff.sign_in(account)
+    assert response.status != 303
+    assert "does not open" in caplog.text and account.secret not in caplog.text

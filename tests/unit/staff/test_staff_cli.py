@@ -6,7 +6,7 @@ import pytest
 from staff_helpers import make_staff_env
 
 from bot.cli import main
-from bot.staff import totp
+from bot.staff import totp, totp_secrets
 from bot.staff.sessions import COOKIE_NAME
 
 LINK = re.compile(r"^(https?://\S+)/staff/enrol/([A-Za-z0-9_-]{43})$", re.M)
@@ -39,7 +39,8 @@ async def test_staff_add_prints_a_link_that_enrols_once(database_url, capsys, ai
     assert found.group(1) == "http://127.0.0.1:8080"
     token = found.group(2)
 
-    staff = await make_staff_env(aiohttp_client, database_url)
+    # The dashboard of the same installation: the same TOTP key file (<var>/staff/totp.key).
+    staff = await make_staff_env(aiohttp_client, database_url, totp_key=totp_secrets.load_key())
     enrolment = staff.accounts.enrolment(token)
     assert enrolment.name == "eva.smit"
     browser = staff.anonymous()
