@@ -237,7 +237,7 @@ def make_dev_set(per_kind: int = PER_KIND) -> dict[tuple[str, str], list[str]]:
     return data
 
 
-def _text_word_pool(language: str, per_token: bool) -> tuple[list[str], list[float], float]:
+def text_word_pool(language: str, per_token: bool) -> tuple[list[str], list[float], float]:
     """Listed words, their weights (as distinct words of a corpus, or `per_token` as running
     words), and the share of the words rarer than the list's cut-off."""
     small = read_wordfreq_list(language) or {}
@@ -261,7 +261,7 @@ def _text_word_pool(language: str, per_token: bool) -> tuple[list[str], list[flo
 def _add_text_words(data: dict[tuple[str, str], list[str]], per_kind: int) -> None:
     for language in LANGUAGES:
         for prefix, per_token in (("text", False), ("running", True)):
-            words, weights, tail = _text_word_pool(language, per_token)
+            words, weights, tail = text_word_pool(language, per_token)
             listed = set(words) | set(read_wordfreq_list(language, "large") or ())
             rare = [
                 w for w in data[language, "rare-words"] if _TEXT_WORD.match(w) and w not in listed
