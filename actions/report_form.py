@@ -342,8 +342,7 @@ def ask_again(slot: str) -> list[EventType]:
 
 def _typed_cancel(tracker: Tracker) -> bool:
     """Typed text that NLU reads as "cancel" (the Stop button's /cancel payload is not typed)."""
-    text = latest_text(tracker)
-    return bool(text) and not text.startswith("/") and latest_intent(tracker)[0] == "cancel"
+    return bool(latest_text(tracker)) and latest_intent(tracker)[0] == "cancel"
 
 
 def answer_read_as_stop(tracker: Tracker) -> bool:
