@@ -20,19 +20,17 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
-import re
 from collections.abc import Sequence
 
-from benchmarks.langid_dev import text_word_pool
+from benchmarks.langid_dev import RUNNING_WORD, text_word_pool
 from bot.nlu.langid_lexicon import read_wordfreq_list
 from bot.nlu.language_detection import LANGUAGES
 
-RUNNING_WORD = re.compile(r"^[^\W\d_]{5,}$")
 PAIRS = 4000
 SEED = 20261129
 
 
-def running_words(language: str) -> dict[str, float]:
+def running_word_distribution(language: str) -> dict[str, float]:
     """P(word | language) for the listed words of five letters or more (summing to 1)."""
     listed = read_wordfreq_list(language, "large") or read_wordfreq_list(language) or {}
     kept = {word: frequency for word, frequency in listed.items() if RUNNING_WORD.match(word)}
@@ -79,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=PAIRS, help="random pairs per language")
     args = parser.parse_args(argv)
-    distributions = {code: running_words(code) for code in LANGUAGES}
+    distributions = {code: running_word_distribution(code) for code in LANGUAGES}
     single = single_word_ceiling(distributions)
     pairs = pair_ceiling(distributions, args.pairs)
     tails = {code: text_word_pool(code, per_token=True)[2] for code in LANGUAGES}

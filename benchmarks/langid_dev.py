@@ -77,10 +77,10 @@ KINDS = (
 )
 PER_KIND = 300
 CORPUS_TOKENS = 150_000
-_TEXT_WORD = re.compile(r"^[^\W\d_]{5,}$")
+# A word as lingua's test-data writer keeps one: five letters or more.
+RUNNING_WORD = re.compile(r"^[^\W\d_]{5,}$")
 SEED = 20261129
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]{4,}$")
-_OWN_WORD = re.compile(r"^[^\W\d_]{5,}$")
 _PUNCTUATION_OR_DIGIT = re.compile(r"[^\w\s]|[\d_]")
 SHARED_BY = 4  # a word in the texts of this many languages is a name, not a word of one language
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
@@ -176,7 +176,7 @@ def running_words(lines: Sequence[str]) -> list[str]:
     words = []
     for line in lines:
         cleaned = _PUNCTUATION_OR_DIGIT.sub("", line)
-        words.extend(w for w in cleaned.lower().split() if _OWN_WORD.match(w))
+        words.extend(w for w in cleaned.lower().split() if RUNNING_WORD.match(w))
     return words
 
 
@@ -245,7 +245,7 @@ def text_word_pool(language: str, per_token: bool) -> tuple[list[str], list[floa
     scale = 1.0 if per_token else CORPUS_TOKENS
     words, weights = [], []
     for word in sorted(listed):
-        if not _TEXT_WORD.match(word):
+        if not RUNNING_WORD.match(word):
             continue
         weight = scale * listed[word] if per_token else min(1.0, scale * listed[word])
         if word not in small:
@@ -264,7 +264,7 @@ def _add_text_words(data: dict[tuple[str, str], list[str]], per_kind: int) -> No
             words, weights, tail = text_word_pool(language, per_token)
             listed = set(words) | set(read_wordfreq_list(language, "large") or ())
             rare = [
-                w for w in data[language, "rare-words"] if _TEXT_WORD.match(w) and w not in listed
+                w for w in data[language, "rare-words"] if RUNNING_WORD.match(w) and w not in listed
             ]
             cumulative = list(itertools.accumulate(weights))
             rng = random.Random(f"{SEED}-{language}-{prefix}")
