@@ -58,6 +58,18 @@ def has_keyword(text: str, language: str | None, group: str) -> bool:
     )
 
 
+def is_only(text: str, language: str | None, *groups: str) -> bool:
+    """Whether `text` is nothing but one entry of the flat keyword lists `groups` ("Nee.",
+    "nothing"), punctuation aside."""
+    norm = " ".join(re.sub(r"[^\w\s']", " ", normalise(text)).split())
+    return bool(norm) and any(
+        norm == normalise(word)
+        for table in keywords(language)
+        for group in groups
+        for word in table.get(group, [])
+    )
+
+
 def _matches(text: str, language: str | None, group: str) -> list[tuple[int, int, str]]:
     """(start, end, option) of the longest phrase of each option found in `text`.
 

@@ -12,7 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import identity
 from actions.funnel import record_funnel
-from actions.interpretation import has_keyword, match_all, match_one, unique
+from actions.interpretation import has_keyword, is_only, match_all, match_one, unique
+from actions.opening import signs_before_the_form
 from actions.summary import OPTIONAL_SLOTS, SKIPPED, build_summary
 from actions.tracker_values import (
     DANGER_CONFIDENCE,
@@ -66,6 +67,10 @@ class ValidateReportForm(FormValidationAction):
         if requested in FREE_TEXT_SLOTS and answer_read_as_stop(tracker):
             # What the mapping left out (intent "cancel") is the answer: validated as one.
             events.append(SlotSet(requested, latest_text(tracker)))
+        elif opening := signs_before_the_form(tracker):
+            # The message that started the report named signs (actions/opening.py): validated
+            # like an answer to the signs question, which is then not asked.
+            events.append(SlotSet("signs", opening))
         return events
 
     async def run(
@@ -272,6 +277,14 @@ class ValidateReportForm(FormValidationAction):
         result: Result = {}
         if chosen in SIGN_IDS:
             new = [chosen]
+        elif (
+            text
+            and not match_all(text, language, "signs")
+            and is_only(text, language, "no_words", "skip")
+        ):
+            # "nee", "nothing": not a description of something else; the question comes again.
+            dispatcher.utter_message(response="utter_not_understood_choice")
+            return {"signs": previous or None}
         elif text:
             new = match_all(text, language, "signs") or ["other"]
             if new == ["other"] or "other" in previous:

@@ -126,6 +126,55 @@ def test_report_in_english_with_a_correction(chat_en: Chat, store: ReportStore) 
     assert report.description is None
 
 
+def test_a_description_as_first_message_starts_the_report_with_its_signs(
+    chat_en: Chat, store: ReportStore
+) -> None:
+    """NLU reads it as an answer ("inform") while no question is open: the report starts, the
+    signs it names are noted, and the signs question is not asked again."""
+    reply = chat_en.send(
+        "in the house next door there are always different cars at night and they leave after"
+        " 10 minutes"
+    )
+    assert "Noted: Strange cars keep coming to the same house" in reply.text
+    assert "Noted: Visitors at odd hours" in reply.text
+    assert YES in reply.payloads, reply.text
+    reply = chat_en.send(NO)
+    assert "Did you see anything else?" in reply.text and choice("done") in reply.payloads
+    chat_en.send(choice("done"))
+    reply = chat_en.send("Stationsstraat 5, 6131 AB")
+    for answer in (choice("night"), choice("daily"), choice("months_1_6")):
+        reply = chat_en.send(answer)
+    for _ in range(3):
+        reply = chat_en.send(choice("skip"))
+    assert "This is your report" in reply.text and "Visitors at odd hours" in reply.text
+    match = CODE.search(chat_en.send(choice("send")).text)
+    assert match
+    report = store.find_by_code(match.group(0))
+    assert report is not None
+    assert report.signs == ("odd_hours", "many_vehicles")  # kept in the signs' own order
+    assert report.signs_other is None and report.description is None  # the text is not kept
+
+
+def test_a_wish_to_report_that_names_signs_skips_the_signs_question(chat_nl: Chat) -> None:
+    reply = chat_nl.send("Ik wil melden dat er steeds busjes bij het huis van de buren staan")
+    assert "Genoteerd: Steeds vreemde auto's bij hetzelfde huis" in reply.text
+    reply = chat_nl.send(NO)
+    assert "Zag je nog iets anders?" in reply.text
+
+
+def test_a_stray_answer_outside_a_question_gets_the_menu(chat_nl: Chat) -> None:
+    reply = chat_nl.send(NO)
+    assert "/report_signs" in reply.payloads and YES not in reply.payloads
+
+
+def test_a_bare_no_at_the_signs_question_asks_again(chat_nl: Chat) -> None:
+    chat_nl.send("/report_signs")
+    chat_nl.send(NO)
+    reply = chat_nl.send("nee")
+    assert "Genoteerd" not in reply.text and "Kies een van de knoppen" in reply.text
+    assert sign("odd_hours") in reply.payloads and choice("done") not in reply.payloads
+
+
 def test_cancel_stores_nothing(chat_nl: Chat, store: ReportStore) -> None:
     before = len(store.list_reports())
     chat_nl.send("/report_signs")

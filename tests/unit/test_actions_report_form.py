@@ -161,6 +161,17 @@ def test_signs_free_text_naming_no_sign_is_other_with_the_text():
     assert slots["requested_slot"] == "signs_done"
 
 
+@pytest.mark.parametrize(
+    "text, language",
+    [("nee", "nl"), ("Nee.", "nl"), ("niets", "nl"), ("nothing", "en"), ("nie", "pl")],
+)
+def test_signs_a_bare_no_is_not_a_description_of_something_else(text, language):
+    slots, dispatcher = validate("signs", said(text), language=language)
+    assert slots["signs"] is None
+    assert "signs_other" not in slots
+    assert responses(dispatcher) == ["utter_not_understood_choice"]
+
+
 def test_signs_other_button_asks_for_a_description_after_signs_done():
     slots, _ = validate("signs", click("utter_ask_signs", "other"))
     assert slots["signs"] == ["other"]
