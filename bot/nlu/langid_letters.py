@@ -78,12 +78,20 @@ def _script_of(char: str) -> Optional[str]:
     return None
 
 
-def dominant_script(text: str) -> Optional[str]:
-    """CYRILLIC when at least a third of the letters are Cyrillic, else LATIN (None: neither).
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
 
-    People who write Cyrillic mention Latin names here ("какая роль у Leger des Heils"), so
-    Cyrillic wins at a third of the letters.
+
+def dominant_script(text: str) -> Optional[str]:
+    """CYRILLIC when the text has a Cyrillic word or at least a third of its letters are
+    Cyrillic, else LATIN (None: neither).
+
+    People who write Cyrillic mention Latin names and Dutch terms here ("где Leger des Heils?",
+    "що таке thuisprostitutie?"); people who write a Latin-script language do not write Cyrillic
+    words. A single Cyrillic letter in a Latin word (a look-alike "е" typed on another keyboard)
+    does not count.
     """
+    if _CYRILLIC_WORD.search(text):
+        return CYRILLIC
     latin = cyrillic = 0
     for char in text:
         script = _SCRIPT_OF.get(char, 0)

@@ -161,6 +161,13 @@ class Lexicon:
                         knowing.add(index)
         return [self.languages[index] for index in sorted(knowing)]
 
+    def frequency(self, word: str, language: str) -> float:
+        """How often `word` occurs in `language` (also written without its diacritics); 0.0
+        when the list does not have it."""
+        index = self.languages.index(language)
+        exact = self._exact[index].get(word, 0.0)
+        return exact or self._folded[index].get(word.translate(_FOLD), 0.0)
+
     def scores_of_words(self, words: Sequence[str]) -> List[Optional[List[float]]]:
         """log P(word | language) per word (None for a word no list has)."""
         result: List[Optional[List[float]]] = []

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from bot.nlu.langid_chars import MODEL, CharModel
-from bot.nlu.langid_letters import LetterRules, candidates, dominant_script
+from bot.nlu.langid_letters import CYRILLIC, LetterRules, candidates, dominant_script
 from bot.nlu.langid_lexicon import Lexicon, words_of
 from bot.nlu.langid_lingua import LinguaVoter, lingua_available, lingua_knows
 from bot.nlu.langid_ngrams import LangdetectModel
@@ -65,6 +65,31 @@ CHARS_UNKNOWN_WEIGHT = 0.3
 MAX_CHARS = 200
 # The browser's language counts as this many times more likely than each other language.
 HINT_PRIOR = 4.0
+# A message too short to weigh (fewer than `min_letters` letters) still gives its language when
+# only one language can have written it: by its letters ("Привіт", "cześć", "não"), or because
+# only that language's list has its words, one of them at least this common there (a Zipf value
+# of 4.5, some 30 in a million words: "danke", "oui", "дякую"). Words that several languages
+# share ("ok", "ja", "tak", "da") and rarer words such as place names ("Buchten", "Geleen") give
+# nothing: the conversation keeps its language.
+SHORT_TEXT_MIN_FREQUENCY = 10**-4.5
+# Names the assistant keeps untranslated in every language (data/texts/<lang>.yml), and the Dutch
+# words people from abroad pick up here. They say nothing about the language a person speaks:
+# "Gdzie jest Leger des Heils?" is Polish, "Leger des Heils" alone keeps the conversation's
+# language.
+FIXED_NAMES = (
+    "leger des heils",
+    "meld misdaad anoniem",
+    "comensha",
+    "sittard-geleen",
+    "riec limburg",
+    "avim",
+    "zicht",
+    "politie",
+    "thuisprostitutie",
+)
+_FIXED_NAMES = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(name) for name in FIXED_NAMES) + r")(?!\w)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -245,8 +270,13 @@ class LanguageDetector:
 
     def detect(self, text: str, hint: Optional[str] = None) -> Optional[str]:
         """The language of `text`, or None when it cannot be told reliably."""
-        if text.lstrip().startswith("/") or len(LETTERS.findall(text)) < self.min_letters:
+        if text.lstrip().startswith("/"):
             return None
+        if dominant_script(text) != CYRILLIC:
+            # (Latin names give no evidence among the Cyrillic languages: kept there.)
+            text = _FIXED_NAMES.sub(" ", text[: 2 * MAX_CHARS])
+        if len(LETTERS.findall(text)) < self.min_letters:
+            return self._only_possible(text[:MAX_CHARS])
         hint = normalise_hint(hint)
         ranked = self.probabilities(text, hint)
         if not ranked:
@@ -263,6 +293,28 @@ class LanguageDetector:
         if self._lexicon is not None and chosen not in self._lexicon.languages_knowing(text):
             return None
         return chosen
+
+    def _only_possible(self, text: str) -> Optional[str]:
+        """The one language that can have written a short text, or None (see
+        SHORT_TEXT_MIN_FREQUENCY). The browser's language plays no part here."""
+        script = dominant_script(text)
+        languages = candidates(self.languages, text, script)
+        penalties = self._letters.penalties(text, languages, script)
+        allowed = [code for code in languages if penalties[code] == 0.0]
+        if len(allowed) == 1 and len(languages) > 1:
+            return allowed[0]
+        words = words_of(text)
+        if self._lexicon is None or not words or len(allowed) < 2:
+            return None
+        knowing = [set(self._lexicon.languages_knowing(word)) for word in words]
+        if not all(knowing) or len(set.union(*knowing)) != 1:
+            return None
+        (language,) = knowing[0]
+        if language not in allowed or not any(
+            self._lexicon.frequency(word, language) >= SHORT_TEXT_MIN_FREQUENCY for word in words
+        ):
+            return None
+        return language
 
 
 def _ranked(scores: Mapping[str, float], order: Mapping[str, int]) -> List[Detection]:

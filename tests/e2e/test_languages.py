@@ -175,3 +175,30 @@ def test_explicit_language_switch_in_the_middle_of_a_report(zicht, store: Report
     assert report.language == "pl"
     assert report.signs == ("violence",)
     assert report.location_address == "Rijksweg Noord 40"
+
+
+def test_a_short_greeting_only_one_language_writes_switches_a_dutch_page(zicht) -> None:
+    """A Ukrainian woman on a Dutch page: "Привіт" is too short to weigh, but only Ukrainian
+    writes "і"; "дякую" only the Ukrainian word list has."""
+    chat = Chat(zicht.web_url, lang="nl")
+    assert chat.send("/greet").messages[0]["text"] == response_text("nl", "utter_greet")
+    reply = chat.send("Привіт")
+    assert reply.messages[0]["text"] == response_text("uk", "utter_greet")
+    reply = chat.send("дякую")
+    assert response_text("uk", "utter_you_are_welcome") in reply.text
+    reply = chat.send("ok")  # shared by every language: stays Ukrainian
+    assert response_titles("uk", "utter_menu")[0] in [
+        b["title"] for m in reply.messages for b in m.get("buttons") or []
+    ]
+
+
+def test_a_question_with_a_dutch_name_is_answered_in_the_asker_s_language(zicht) -> None:
+    chat = Chat(zicht.web_url, lang="nl")
+    chat.send("/greet")
+    reply = chat.send("що таке thuisprostitutie?")
+    assert reply.messages[0]["text"] == response_text("uk", "utter_info_what"), reply.text
+    reply = chat.send("Leger des Heils")  # the name alone: the conversation stays Ukrainian
+    assert "06 25 76 50 52" in reply.text
+    assert all(
+        response_text("nl", name) not in reply.text for name in ("utter_help", "utter_rephrase")
+    )

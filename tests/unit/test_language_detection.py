@@ -11,7 +11,7 @@ from bot.nlu.langid_data import held_out
 from bot.nlu.langid_letters import LetterRules, candidates, dominant_script
 from bot.nlu.langid_lexicon import fold, words_of
 from bot.nlu.langid_ngrams import LangdetectModel
-from bot.nlu.language_detection import HINT_PRIOR, LANGUAGES, LanguageDetector
+from bot.nlu.language_detection import FIXED_NAMES, HINT_PRIOR, LANGUAGES, LanguageDetector
 
 # Written for these tests (not taken from any benchmark or training data).
 SENTENCES = {
@@ -154,11 +154,88 @@ def test_only_languages_of_the_script_compete():
 
 
 @pytest.mark.parametrize(
-    "text", ["ok", "ja", "nee", "tak", "da", "yes", "no", "oui", "112", "😀😀", "", "   ", "hola"]
+    "text",
+    [
+        *("ok", "ja", "nee", "tak", "da", "yes", "no", "112", "😀😀", "", "   ", "hola", "hallo"),
+        *("gracias", "merci", "так", "да", "нет", "спасибо", "Здрасти"),
+    ],
 )
 def test_too_short_to_tell_gives_no_language(detector: LanguageDetector, text: str):
+    """Words several languages share keep the conversation's language."""
     assert detector.detect(text) is None
     assert detector.detect(text, hint="pl") is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Привіт", "uk"),  # і: only Ukrainian writes it
+        ("ні", "uk"),
+        ("дякую", "uk"),  # only the Ukrainian list has it
+        ("cześć", "pl"),
+        ("bună", "ro"),
+        ("não", "pt"),
+        ("szia", "hu"),
+        ("danke", "de"),
+        ("oui", "fr"),
+        ("ayuda", "es"),
+        ("hoi", "nl"),
+    ],
+)
+def test_a_short_text_only_one_language_can_have_written_gives_it(
+    detector: LanguageDetector, text: str, language: str
+):
+    assert detector.detect(text) == language
+    assert detector.detect(text, hint="nl") == language  # the browser's language plays no part
+
+
+@pytest.mark.parametrize("text", ["Buchten", "Geleen", "Sittard", "Born", "Holtum", "Stein"])
+def test_short_place_names_do_not_switch_the_language(detector: LanguageDetector, text: str):
+    """Only a common word counts ("Buchten" is a rare German word, a place here)."""
+    assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Leger des Heils", "Meld Misdaad Anoniem", "Zicht", "Sittard-Geleen", "CoMensha?"]
+)
+def test_the_fixed_names_alone_say_nothing(detector: LanguageDetector, text: str):
+    assert detector.detect(text) is None
+    assert detector.detect(text, hint="uk") is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("где Leger des Heils?", "ru"),
+        ("що таке thuisprostitutie?", "uk"),
+        ("мені потрібен Leger des Heils", "uk"),
+        ("Gdzie jest Leger des Heils?", "pl"),
+        ("¿Dónde está el Leger des Heils?", "es"),
+        ("Ik wil de politie bellen", "nl"),
+    ],
+)
+def test_a_message_with_the_fixed_names_is_read_by_its_own_words(
+    detector: LanguageDetector, text: str, language: str
+):
+    assert detector.detect(text, hint="nl") == language
+
+
+def test_a_cyrillic_word_makes_the_text_cyrillic():
+    assert dominant_script("где Leger des Heils?") == "cyrillic"
+    assert dominant_script("h\u0435llo daar") == "latin"  # one look-alike letter is no word
+
+
+def test_the_fixed_names_are_the_ones_the_texts_keep():
+    """Every fixed name but the Dutch words is in the texts of all twelve languages."""
+    from bot.texts import TEXTS_DIR
+
+    texts = {
+        path.stem: path.read_text(encoding="utf-8").lower() for path in TEXTS_DIR.glob("*.yml")
+    }
+    assert sorted(texts) == sorted(LANGUAGES)
+    for name in FIXED_NAMES:
+        if name not in ("politie", "thuisprostitutie"):
+            assert all(name in text for text in texts.values()), name
 
 
 @pytest.mark.parametrize("text", ["Heerlenerweg 44", "Graetheide", "Markt 3, 6131 EK"])
