@@ -2,9 +2,10 @@
 
 The `language` slot is filled from this entity, so responses switch language from the same turn.
 The browser's language (metadata `lang` from the web app) is a prior that breaks ties. Button
-payloads ("/intent"), short messages ("ok", "ja", "tak", "da") and messages without a word of
-the detected language (an address, a place name) add nothing: the conversation keeps its
-language.
+payloads ("/intent"), short messages that several languages share ("ok", "ja", "tak", "da"),
+the fixed names ("Leger des Heils") and messages without a word of the detected language (an
+address, a place name) add nothing: the conversation keeps its language. A short message only
+one language can have written ("Привіт", "danke") does switch it (docs/language-detection.md).
 
 The detector (bot.nlu.language_detection) is built once, when the server loads the model, so no
 message waits for it: about 0.7 s and ~130 MB (word frequencies, the hashed word tables
