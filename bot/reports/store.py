@@ -550,7 +550,12 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: object) -> None:
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: the transaction takes the write lock as it starts. A transaction that reads and
+    # then writes (a status change, a follow-up addition, a lookup) would otherwise fail at once
+    # with "database is locked" whenever another process committed in between: SQLite cannot
+    # move a WAL read snapshot forward into a write. Now it waits its turn (sqlite3's busy
+    # timeout, 5 s); the public side's own deadlines (bot.reports.durable) still apply.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _create_private_file(path: Path) -> None:

@@ -140,6 +140,9 @@ def test_a_description_as_first_message_starts_the_report_with_its_signs(
     assert YES in reply.payloads, reply.text
     reply = chat_en.send(NO)
     assert "Did you see anything else?" in reply.text and choice("done") in reply.payloads
+    # only what can still be added is offered
+    assert sign("odd_hours") not in reply.payloads and sign("many_vehicles") not in reply.payloads
+    assert sign("violence") in reply.payloads
     chat_en.send(choice("done"))
     reply = chat_en.send("Stationsstraat 5, 6131 AB")
     for answer in (choice("night"), choice("daily"), choice("months_1_6")):

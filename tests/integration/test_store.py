@@ -442,6 +442,38 @@ def test_sqlite_migrations_are_transactional(tmp_path, code_key, monkeypatch):
         assert inspect(store.engine).get_table_names() == []
 
 
+def test_sqlite_read_then_write_is_not_broken_by_a_commit_in_between(tmp_path):
+    """Two processes on one SQLite file: a transaction that has read, then writes, waits for
+    (or is waited for by) the other writer instead of failing with "database is locked"."""
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    first, second = store_module.make_engine(url), store_module.make_engine(url)
+    with first.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE counts (n INTEGER)")
+        connection.exec_driver_sql("INSERT INTO counts VALUES (0)")
+    errors: list[Exception] = []
+
+    def other_process_writes() -> None:
+        try:
+            with second.begin() as other:
+                other.exec_driver_sql("INSERT INTO counts VALUES (2)")
+        except Exception as error:  # the assertion below shows it
+            errors.append(error)
+
+    with first.begin() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM counts").scalar() == 1
+        writer = threading.Thread(target=other_process_writes)
+        writer.start()
+        writer.join(0.5)  # with a deferred BEGIN the other write lands here
+        connection.exec_driver_sql("INSERT INTO counts VALUES (1)")
+    writer.join(10)
+    assert errors == []
+    with first.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT n FROM counts ORDER BY n").scalars().all()
+    assert rows == [0, 1, 2]
+    first.dispose()
+    second.dispose()
+
+
 @pytest.mark.postgres
 def test_postgresql_urls_use_psycopg3(postgres_url):
     plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
