@@ -280,9 +280,9 @@ class ValidateReportForm(FormValidationAction):
         elif (
             text
             and not match_all(text, language, "signs")
-            and is_only(text, language, "no_words", "skip")
+            and (free_answer(text) is None or is_only(text, language, "no_words", "skip"))
         ):
-            # "nee", "nothing": not a description of something else; the question comes again.
+            # "nee", "nothing", "😡😡": not a description of something else; asked again.
             dispatcher.utter_message(response="utter_not_understood_choice")
             return {"signs": previous or None}
         elif text:

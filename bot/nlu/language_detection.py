@@ -87,6 +87,8 @@ FIXED_NAMES = (
     "politie",
     "thuisprostitutie",
 )
+# Markup says nothing about the language either ("<script>alert(1)</script>" is not English).
+_TAG = re.compile(r"<[^<>]{1,200}>")
 _FIXED_NAMES = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(name) for name in FIXED_NAMES) + r")(?!\w)", re.IGNORECASE
 )
@@ -272,6 +274,7 @@ class LanguageDetector:
         """The language of `text`, or None when it cannot be told reliably."""
         if text.lstrip().startswith("/"):
             return None
+        text = _TAG.sub(" ", text[: 4 * MAX_CHARS])
         if dominant_script(text) != CYRILLIC:
             # (Latin names give no evidence among the Cyrillic languages: kept there.)
             text = _FIXED_NAMES.sub(" ", text[: 2 * MAX_CHARS])

@@ -163,7 +163,14 @@ def test_signs_free_text_naming_no_sign_is_other_with_the_text():
 
 @pytest.mark.parametrize(
     "text, language",
-    [("nee", "nl"), ("Nee.", "nl"), ("niets", "nl"), ("nothing", "en"), ("nie", "pl")],
+    [
+        ("nee", "nl"),
+        ("Nee.", "nl"),
+        ("niets", "nl"),
+        ("nothing", "en"),
+        ("nie", "pl"),
+        ("😡😡", "uk"),
+    ],
 )
 def test_signs_a_bare_no_is_not_a_description_of_something_else(text, language):
     slots, dispatcher = validate("signs", said(text), language=language)

@@ -220,6 +220,11 @@ def test_a_message_with_the_fixed_names_is_read_by_its_own_words(
     assert detector.detect(text, hint="nl") == language
 
 
+def test_markup_is_no_evidence(detector: LanguageDetector):
+    assert detector.detect("<script>alert(1)</script>", hint="nl") is None
+    assert detector.detect("<b>Ik wil iets melden over het huis</b>") == "nl"
+
+
 def test_a_cyrillic_word_makes_the_text_cyrillic():
     assert dominant_script("где Leger des Heils?") == "cyrillic"
     assert dominant_script("h\u0435llo daar") == "latin"  # one look-alike letter is no word
