@@ -171,6 +171,11 @@ class ValidateReportForm(FormValidationAction):
         if answer is None:
             dispatcher.utter_message(response="utter_not_understood_choice")
             return {"location_address": None}
+        if is_only(answer, language_of(tracker), "skip") and not _describe_asked(tracker):
+            # "weet niet": once, a kind hint that a street or a landmark helps too; said again,
+            # it is kept as the answer (the place question still follows).
+            dispatcher.utter_message(response="utter_location_describe")
+            return {"location_address": None}
         match = extract_place_from_address(answer)
         if match.status == "outside":
             dispatcher.utter_message(response="utter_location_outside")
@@ -302,6 +307,23 @@ class ValidateReportForm(FormValidationAction):
                     response="utter_sign_added", sign=label(language, "signs", sign)
                 )
         return {**result, "signs": signs}
+
+
+def _describe_asked(tracker: Tracker) -> bool:
+    """Whether the answer before this one already got utter_location_describe."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return False
+        elif (
+            event.get("event") == "bot"
+            and users == 1
+            and (event.get("metadata") or {}).get("utter_action") == "utter_location_describe"
+        ):
+            return True
+    return False
 
 
 def _said_no(text: str, language: str) -> bool:

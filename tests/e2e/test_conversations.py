@@ -178,6 +178,17 @@ def test_a_bare_no_at_the_signs_question_asks_again(chat_nl: Chat) -> None:
     assert sign("odd_hours") in reply.payloads and choice("done") not in reply.payloads
 
 
+def test_dont_know_at_the_address_gets_a_hint_once_then_counts(chat_nl: Chat) -> None:
+    chat_nl.send("/report_signs")
+    chat_nl.send(NO)
+    chat_nl.send(sign("odd_hours"))
+    chat_nl.send(choice("done"))
+    reply = chat_nl.send("weet ik niet")
+    assert "bij de kerk" in reply.text and "straat en huisnummer" in reply.text
+    reply = chat_nl.send("weet ik niet")  # said again: kept, the place question follows
+    assert "bij de kerk" not in reply.text and choice("Geleen") in reply.payloads
+
+
 def test_cancel_stores_nothing(chat_nl: Chat, store: ReportStore) -> None:
     before = len(store.list_reports())
     chat_nl.send("/report_signs")

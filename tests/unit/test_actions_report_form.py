@@ -300,6 +300,40 @@ def test_required_slots_ask_edit_field_only_when_confirm_is_edit():
 # --- location_address ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "text, language",
+    [("weet ik niet", "nl"), ("geen idee", "nl"), ("I don't know", "en"), ("не знаю", "uk")],
+)
+def test_location_address_a_bare_dont_know_gets_a_hint_once(text, language):
+    slots, dispatcher = validate("location_address", said(text), language=language)
+    assert slots["location_address"] is None
+    assert responses(dispatcher) == ["utter_location_describe"]
+
+
+def test_location_address_dont_know_said_again_is_kept():
+    earlier = [
+        {"event": "user", "text": "weet niet", "parse_data": said("weet niet")},
+        {
+            "event": "bot",
+            "text": "Geen probleem.",
+            "metadata": {"utter_action": "utter_location_describe"},
+        },
+        {
+            "event": "bot",
+            "text": "Om welk adres gaat het?",
+            "metadata": {"utter_action": "utter_ask_location_address"},
+        },
+        {"event": "action", "name": "action_listen"},
+    ]
+    current = answer(
+        "location_address", said("weet niet"), slots=answers_before("location_address")
+    )
+    current.events[:0] = earlier
+    events, dispatcher = run(ValidateReportForm(), current)
+    assert slot_values(events)["location_address"] == "weet niet"
+    assert "utter_location_describe" not in responses(dispatcher)
+
+
 def test_location_address_plain_street_is_kept_and_the_place_asked():
     slots, dispatcher = validate("location_address", said("Rijksweg Zuid 12"))
     assert slots["location_address"] == "Rijksweg Zuid 12"

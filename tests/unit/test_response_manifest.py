@@ -15,6 +15,8 @@ MANIFEST = ROOT / "tests" / "validation" / "responses_sent_by_actions.yml"
 # Any string literal naming a response: `response="utter_x"`, but also a name chosen first and
 # passed on (`response = "utter_a" if ... else "utter_b"`).
 RESPONSE_LITERAL = re.compile(r"""["'](utter_\w+)["']""")
+# Rasa's metadata key on a bot event naming the response it came from: not a response.
+NOT_RESPONSES = {"utter_action"}
 
 
 def actions_named(value):
@@ -56,7 +58,7 @@ def story_responses():
 def responses_sent_by_actions():
     names = set()
     for path in sorted((ROOT / "actions").glob("*.py")):
-        names |= set(RESPONSE_LITERAL.findall(path.read_text("utf-8")))
+        names |= set(RESPONSE_LITERAL.findall(path.read_text("utf-8"))) - NOT_RESPONSES
     return names
 
 
