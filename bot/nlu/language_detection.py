@@ -274,10 +274,10 @@ class LanguageDetector:
         """The language of `text`, or None when it cannot be told reliably."""
         if text.lstrip().startswith("/"):
             return None
-        text = _TAG.sub(" ", text[: 4 * MAX_CHARS])
+        text = _TAG.sub(" ", text[: 4 * MAX_CHARS])  # room for tags and names to go
         if dominant_script(text) != CYRILLIC:
             # (Latin names give no evidence among the Cyrillic languages: kept there.)
-            text = _FIXED_NAMES.sub(" ", text[: 2 * MAX_CHARS])
+            text = _FIXED_NAMES.sub(" ", text)
         if len(LETTERS.findall(text)) < self.min_letters:
             return self._only_possible(text[:MAX_CHARS])
         hint = normalise_hint(hint)
