@@ -72,6 +72,11 @@ HINT_PRIOR = 4.0
 # share ("ok", "ja", "tak", "da") and rarer words such as place names ("Buchten", "Geleen") give
 # nothing: the conversation keeps its language.
 SHORT_TEXT_MIN_FREQUENCY = 10**-4.5
+# Among the Cyrillic languages a list "has" a word only from a Zipf value of 4 (ten in a million
+# words): the Ukrainian and Bulgarian lists hold Russian words at low rates (quotes, mixed
+# speech), so "помощь" and "спасибо" are Russian, while "так", "да" and "нет", common in two of
+# them, stay ambiguous.
+CYRILLIC_KNOWN_FREQUENCY = 10**-5
 # Names the assistant keeps untranslated in every language (data/texts/<lang>.yml), and the Dutch
 # words people from abroad pick up here. They say nothing about the language a person speaks:
 # "Gdzie jest Leger des Heils?" is Polish, "Leger des Heils" alone keeps the conversation's
@@ -309,7 +314,15 @@ class LanguageDetector:
         words = words_of(text)
         if self._lexicon is None or not words or len(allowed) < 2:
             return None
-        knowing = [set(self._lexicon.languages_knowing(word)) for word in words]
+        floor = CYRILLIC_KNOWN_FREQUENCY if script == CYRILLIC else 0.0
+        knowing = [
+            {
+                code
+                for code in self._lexicon.languages_knowing(word)
+                if self._lexicon.frequency(word, code) > floor
+            }
+            for word in words
+        ]
         if not all(knowing) or len(set.union(*knowing)) != 1:
             return None
         (language,) = knowing[0]
