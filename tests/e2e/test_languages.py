@@ -202,3 +202,29 @@ def test_a_question_with_a_dutch_name_is_answered_in_the_asker_s_language(zicht)
     assert all(
         response_text("nl", name) not in reply.text for name in ("utter_help", "utter_rephrase")
     )
+
+
+ONE_WORD_HELP = {
+    "pl": "pomocy",
+    "ro": "ajutor",
+    "es": "ayuda",
+    "pt": "ajuda",
+    "de": "hilfe",
+    "hu": "segítség",
+    "uk": "допомога",
+    "ru": "помощь",
+    "bg": "помощ",
+}
+
+
+@pytest.mark.parametrize("language", sorted(ONE_WORD_HELP))
+def test_one_word_cry_for_help_on_a_dutch_page_is_answered_in_its_language(
+    zicht, language: str
+) -> None:
+    """Too short for the statistics, but only one language writes it: the help comes in that
+    language, with the Leger des Heils number."""
+    chat = Chat(zicht.web_url, lang="nl")
+    chat.send("/greet")
+    reply = chat.send(ONE_WORD_HELP[language])
+    assert reply.messages[0]["text"] == response_text(language, "utter_help"), reply.text
+    assert "06 25 76 50 52" in reply.text
