@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -54,8 +55,34 @@ QUIET_ENV = {
 }
 
 
+# Ports chosen for servers lie below the kernel's ephemeral range (Linux: 32768-60999), which it
+# never hands out on its own: a client connection opened between the choice and the server's bind
+# (a test, a health check, a database connection) cannot take the port first. A port from the
+# ephemeral range once made the action server's worker fail to start in a full test run.
+_SERVER_PORTS = (20000, 32767)
+_EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(_EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    """A free TCP port on loopback (for tests and benchmarks that run beside `make run`)."""
+    """A free TCP port on loopback (for tests and benchmarks that run beside `make run`), below
+    the ephemeral range where there is room, else any the kernel gives."""
+    low, high = _SERVER_PORTS[0], min(_SERVER_PORTS[1], _ephemeral_low() - 1)
+    chooser = random.SystemRandom()
+    for _ in range(200 if high > low else 0):
+        port = chooser.randint(low, high)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

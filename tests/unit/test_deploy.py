@@ -276,3 +276,15 @@ def test_operations_guide_links_the_key_handling():
     assert (ROOT / "docs" / "operations-keys.md").is_file()
     for topic in ("pg_dump", "zicht migrate", "restore", "replicas", "municipality"):
         assert topic in guide, topic
+
+
+def test_ports_for_test_servers_lie_below_the_ephemeral_range():
+    """A client connection cannot take a port chosen for a server before the server binds it."""
+    from bot.run import _ephemeral_low, free_port, free_ports
+
+    low = _ephemeral_low()
+    ports = {free_port() for _ in range(20)}
+    assert all(20000 <= port < low for port in ports)
+    assert len(ports) > 1  # chosen at random, not one fixed port
+    first = free_ports(2)
+    assert first + 1 < low
