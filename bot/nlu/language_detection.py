@@ -314,15 +314,12 @@ class LanguageDetector:
         words = words_of(text)
         if self._lexicon is None or not words or len(allowed) < 2:
             return None
-        floor = CYRILLIC_KNOWN_FREQUENCY if script == CYRILLIC else 0.0
-        knowing = [
-            {
-                code
-                for code in self._lexicon.languages_knowing(word)
-                if self._lexicon.frequency(word, code) > floor
-            }
-            for word in words
-        ]
+        knowing = [set(self._lexicon.languages_knowing(word)) for word in words]
+        if script == CYRILLIC:
+            knowing = [
+                {c for c in codes if self._lexicon.frequency(w, c) > CYRILLIC_KNOWN_FREQUENCY}
+                for w, codes in zip(words, knowing, strict=True)
+            ]
         if not all(knowing) or len(set.union(*knowing)) != 1:
             return None
         (language,) = knowing[0]
